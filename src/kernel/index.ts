@@ -1,0 +1,32 @@
+export { errorCatalog, specOf, isErrorCode, type ErrorCode, type ErrorSpec } from './error-catalog.js';
+export {
+  AppError,
+  OciError,
+  CopyError,
+  isAppError,
+  isRetryable,
+  isAbortError,
+  toAppError,
+  type AppErrorOptions,
+  type OciErrorContext,
+  type CopyOp,
+  type JsonObject,
+  type JsonValue,
+} from './errors.js';
+export {
+  type Digest,
+  type ParsedDigest,
+  type VerifyExpectation,
+  isDigest,
+  parseDigest,
+  digestOf,
+  createDigester,
+  verifyBytes,
+  DigestVerifier,
+  SUPPORTED_ALGORITHMS,
+} from './digest.js';
+export { sleep, throwIfAborted, abortedError, anySignal } from './abort.js';
+export { type Clock, systemClock } from './clock.js';
+export { Limiter } from './limiter.js';
+export { createLogger, silentLogger, type Logger, type CreateLoggerOptions } from './log.js';
+export { redactText, redactUrl, redactHeaders, REDACTED } from './redact.js';

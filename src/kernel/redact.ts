@@ -1,0 +1,32 @@
+/**
+ * Last-line-of-defence redaction for text that may reach logs, errors or the database:
+ * URL userinfo, bearer/basic credentials, and secret-looking query parameters.
+ */
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+(?::[^/@\s]*)?@/gi;
+const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+const SECRET_PARAM = /([?&](?:access_token|token|password|refresh_token|client_secret|X-Amz-Signature|X-Amz-Credential|sig|signature)=)[^&\s#]+/gi;
+
+export const REDACTED = '[REDACTED]';
+
+export function redactText(text: string): string {
+  return text
+    .replace(URL_USERINFO, `$1${REDACTED}@`)
+    .replace(AUTH_HEADER_VALUE, `$1 ${REDACTED}`)
+    .replace(SECRET_PARAM, `$1${REDACTED}`);
+}
+
+/** A URL as it may be shown: no userinfo, no secret query parameters. */
+export function redactUrl(url: string | URL): string {
+  return redactText(String(url));
+}
+
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-registry-auth']);
+
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : redactText(String(value));
+  }
+  return out;
+}

@@ -1,0 +1,20 @@
+export type {
+  CallOptions,
+  TargetLocation,
+  Located,
+  BlobFetcher,
+  BlobPusher,
+  BlobMounter,
+  ManifestFetcher,
+  ManifestPusher,
+  PushManifestOptions,
+  Tagger,
+  TagLister,
+  ListTagsOptions,
+  ReferrerLister,
+  ListReferrersOptions,
+  Deleter,
+  ReadOnlyTarget,
+  Target,
+} from './interfaces.js';
+export { isBlobMounter, isDeleter } from './interfaces.js';
