@@ -1,0 +1,14 @@
+import { main } from './main.js';
+
+/** Process entry point: wires signals and real streams into {@link main}. */
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => controller.abort());
+}
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+});
+process.exitCode = code;
