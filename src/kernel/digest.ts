@@ -91,6 +91,12 @@ export class DigestVerifier extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    // An empty chunk must not take the held-back chunk's place, or the last bytes would be
+    // released before the digest is checked.
+    if (chunk.length === 0) {
+      callback();
+      return;
+    }
     this.received += chunk.length;
     const size = this.expected.size;
     if (size !== undefined && size >= 0 && this.received > size) {

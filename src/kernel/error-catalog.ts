@@ -65,6 +65,12 @@ export const errorCatalog = {
   CONFIG_INVALID: { status: 400, title: 'invalid configuration', retryable: false },
   ABORTED: { status: 499, title: 'operation cancelled', retryable: false },
   INTERNAL: { status: 500, oci: 'UNKNOWN', title: 'internal error', retryable: false },
+  // Built-in registry.
+  REGISTRY_ENDPOINT_UNKNOWN: { status: 404, oci: 'UNSUPPORTED', title: 'no such registry endpoint', retryable: false },
+  REGISTRY_TOKEN_REQUEST_INVALID: { status: 400, oci: 'UNSUPPORTED', title: 'invalid token request', retryable: false },
+  REGISTRY_STORAGE_FAILED: { status: 500, oci: 'UNKNOWN', title: 'registry storage failed', retryable: true },
+  // OCI image layouts.
+  OCI_LAYOUT_IO_FAILED: { status: 500, title: 'OCI image layout could not be read or written', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

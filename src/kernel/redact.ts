@@ -2,9 +2,11 @@
  * Last-line-of-defence redaction for text that may reach logs, errors or the database:
  * URL userinfo, bearer/basic credentials, and secret-looking query parameters.
  */
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+(?::[^/@\s]*)?@/gi;
+// Userinfo ends at the last '@' of the authority: user names (e-mail addresses) and passwords
+// sometimes carry an unescaped '@', and a token may be sent as the password of an empty user.
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s?#:]*(?::[^/\s?#]*)?@/gi;
 const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
-const SECRET_PARAM = /([?&](?:access_token|token|password|refresh_token|client_secret|X-Amz-Signature|X-Amz-Credential|sig|signature)=)[^&\s#]+/gi;
+const SECRET_PARAM = /([?&](?:access_token|token|password|refresh_token|client_secret|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|sig|signature)=)[^&\s#]+/gi;
 
 export const REDACTED = '[REDACTED]';
 

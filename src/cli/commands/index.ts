@@ -1,7 +1,20 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerCopyCommand } from './copy.js';
+import { registerInspectCommand } from './inspect.js';
+import { registerLoginCommands } from './login.js';
+import { registerReferrersCommand } from './referrers.js';
+import { registerRegistryCommand } from './registry.js';
+import { registerSyncCommand } from './sync.js';
+import { registerTagsCommand } from './tags.js';
 
 /** Every top-level command; each module adds its subcommand to the program. */
-export function registerCommands(_program: Command, _io: CliIo): void {
-  // Commands are added here as they are built.
+export function registerCommands(program: Command, io: CliIo): void {
+  registerCopyCommand(program, io);
+  registerSyncCommand(program, io);
+  registerInspectCommand(program, io);
+  registerTagsCommand(program, io);
+  registerReferrersCommand(program, io);
+  registerLoginCommands(program, io);
+  registerRegistryCommand(program, io);
 }

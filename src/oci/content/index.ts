@@ -18,3 +18,13 @@ export type {
   Target,
 } from './interfaces.js';
 export { isBlobMounter, isDeleter } from './interfaces.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export {
+  DEFAULT_MAX_MANIFEST_BYTES,
+  isTag,
+  assertTag,
+  referrerDescriptorOf,
+  drainStream,
+  abortedOr,
+  type DrainOptions,
+} from './store-contract.js';

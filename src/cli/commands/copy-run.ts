@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import type { CopyReport, CopyServiceOptions } from '../../app/copy-service.js';
+import { createRegistrySession } from '../../app/registry-access.js';
+import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { setExitCode } from '../main.js';
+import { type RegistryFlags, cliLogger, parsePlatforms, positiveInt, writeJson } from '../options.js';
+import { formatReportLine, formatSummary, reportJson } from '../render/copy-report.js';
+import { CopyProgress } from '../render/progress.js';
+
+export interface CopyFlags extends RegistryFlags {
+  platform?: string[];
+  allPlatforms?: boolean;
+  referrers?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  concurrency?: number;
+  imageConcurrency?: number;
+  chunkSize?: number;
+}
+
+/** The flags `copy` and `sync` share. */
+export function addCopyFlags(command: Command): Command {
+  return command
+    .option('--platform <os/arch[/variant]>', 'copy only these platforms (repeatable or comma-separated); writes a new index', (v: string, p: string[] = []) => [...p, v])
+    .option('--all-platforms', 'copy every platform, keeping the digest (the default)')
+    .option('--referrers', 'also copy referrers (signatures, SBOMs, attestations) and cosign .sig/.att/.sbom tags, recursively')
+    .option('--force', 'transfer even what the destination already has')
+    .option('--dry-run', 'report what would be copied without writing anything')
+    .option('--concurrency <n>', 'blob transfers at once (default 16)', positiveInt('--concurrency'))
+    .option('--image-concurrency <n>', 'images copied at once (default 4)', positiveInt('--image-concurrency'))
+    .option('--chunk-size <bytes>', 'upload blobs in chunks of this many bytes (default: one request per blob)', positiveInt('--chunk-size'));
+}
+
+/**
+ * Runs a copy through the shared service, draws progress on a terminal, prints one line
+ * per image and a summary (or JSON), and sets the exit code.
+ */
+export async function runCopy(
+  command: Command,
+  io: CliIo,
+  flags: CopyFlags,
+  execute: (options: CopyServiceOptions) => Promise<CopyReport[]>,
+  header?: (reports: CopyReport[]) => Record<string, unknown>,
+): Promise<void> {
+  const logger = cliLogger(io, flags);
+  const session = createRegistrySession({
+    env: io.env,
+    insecure: flags.insecure,
+    logger,
+    session: flags.chunkSize ? { uploadChunkSize: flags.chunkSize } : undefined,
+  });
+  const progress = new CopyProgress(io.stderr, !flags.json);
+  const started = Date.now();
+  let reports: CopyReport[];
+  try {
+    reports = await execute({
+      session,
+      platforms: flags.allPlatforms ? undefined : parsePlatforms(flags.platform),
+      referrers: flags.referrers ?? false,
+      force: flags.force ?? false,
+      dryRun: flags.dryRun ?? false,
+      concurrency: flags.concurrency,
+      imageConcurrency: flags.imageConcurrency,
+      signal: io.signal,
+      onEvent: (event) => {
+        progress.onEvent(event);
+      },
+    });
+  } finally {
+    progress.stop();
+    await session.close();
+  }
+  const elapsed = Date.now() - started;
+  if (flags.json) {
+    writeJson(io, { ...header?.(reports), images: reports.map(reportJson), elapsedMs: elapsed });
+  } else {
+    for (const report of reports) io.stdout.write(`${formatReportLine(report)}\n`);
+    if (reports.length !== 1 || reports[0]?.error === undefined) io.stdout.write(`${formatSummary(reports, elapsed)}\n`);
+  }
+  setExitCode(command, copyExitCode(reports));
+}
+
+function copyExitCode(reports: CopyReport[]): number {
+  const failed = reports.filter((r) => r.error);
+  if (failed.length === 0) return ExitCode.Ok;
+  if (reports.length === 1) return exitCodeFor(failed[0]!.error);
+  return failed.length === reports.length ? exitCodeFor(failed[0]!.error) : ExitCode.Partial;
+}

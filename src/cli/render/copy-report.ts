@@ -1,0 +1,56 @@
+import type { CopyReport } from '../../app/copy-service.js';
+import type { CopyResult } from '../../oci/copy/index.js';
+import { formatBytes, formatDuration, plural, shortDigest } from './format.js';
+
+/** One line per image: what happened, where, and how much moved. */
+export function formatReportLine(report: CopyReport): string {
+  const arrow = `${report.source} → ${report.destination}`;
+  if (report.error) return `failed   ${arrow}\n         ${report.error.message}`;
+  const result = report.result!;
+  const digest = shortDigest(result.digest);
+  if (result.status === 'skipped') return `ok       ${arrow}  ${digest} up to date${referrerNote(result)}`;
+  const verb = result.status === 'planned' ? 'would copy' : 'copied  ';
+  const filtered = result.filtered ? `; platforms ${result.filtered.platforms.join(', ')} → new index (source ${shortDigest(result.filtered.sourceDigest)})` : '';
+  return `${verb} ${arrow}  ${digest} (${details(result)}${filtered})${referrerNote(result)}`;
+}
+
+function details(result: CopyResult): string {
+  const s = result.stats;
+  if (result.status === 'planned') {
+    const copy = result.plan?.filter((p) => p.action === 'copy') ?? [];
+    return `${plural(copy.filter((p) => p.kind === 'blob').length, 'blob')} and ${plural(copy.filter((p) => p.kind === 'manifest').length, 'manifest')} to copy, ${formatBytes(s.bytesCopied)}`;
+  }
+  const parts = [`${plural(s.blobsCopied, 'blob')} ${formatBytes(s.bytesCopied)}`];
+  if (s.blobsMounted) parts.push(`${s.blobsMounted} mounted`);
+  if (s.blobsExisting) parts.push(`${s.blobsExisting} already there`);
+  if (s.foreignLayersSkipped) parts.push(`${plural(s.foreignLayersSkipped, 'foreign layer')} skipped`);
+  return parts.join(', ');
+}
+
+function referrerNote(result: CopyResult): string {
+  if (result.referrers.length === 0) return '';
+  return `; ${plural(result.referrers.length, 'referrer')} (${result.stats.referrersCopied} new)`;
+}
+
+export function formatSummary(reports: CopyReport[], elapsedMs: number): string {
+  const failed = reports.filter((r) => r.error).length;
+  const skipped = reports.filter((r) => r.result?.status === 'skipped').length;
+  const planned = reports.filter((r) => r.result?.status === 'planned').length;
+  const copied = reports.length - failed - skipped - planned;
+  const bytes = reports.reduce((sum, r) => sum + (r.result?.stats.bytesCopied ?? 0), 0);
+  const rate = elapsedMs > 0 ? ` (${formatBytes((bytes * 1000) / elapsedMs)}/s)` : '';
+  const counts = [
+    copied ? `${copied} copied` : '',
+    planned ? `${planned} would be copied` : '',
+    skipped ? `${skipped} up to date` : '',
+    failed ? `${failed} failed` : '',
+  ].filter(Boolean);
+  const moved = planned ? `${formatBytes(bytes)} to transfer` : `${formatBytes(bytes)} transferred${rate}`;
+  return `${plural(reports.length, 'image')}: ${counts.join(', ') || 'nothing to do'}; ${moved} in ${formatDuration(elapsedMs)}`;
+}
+
+/** JSON shape of a report: stable field names for scripts. */
+export function reportJson(report: CopyReport): Record<string, unknown> {
+  if (report.error) return { source: report.source, destination: report.destination, error: report.error.toJSON() };
+  return { ...report.result!, source: report.source, destination: report.destination };
+}

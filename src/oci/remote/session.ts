@@ -1,0 +1,201 @@
+import { Agent, request } from 'undici';
+import { AppError, type Clock, type Logger, silentLogger, systemClock } from '../../kernel/index.js';
+import { type RepositoryName, canonicalRegistry, isLoopbackRegistry, registryEndpoint } from '../ref/index.js';
+import { RegistryAuth } from './auth/registry-auth.js';
+import { TokenCache } from './auth/token-cache.js';
+import type { CredentialProvider } from './credentials/index.js';
+import type { RateLimitInfo } from './rate-limit.js';
+import { RemoteRepository } from './repository.js';
+import type { ReferrersCapability } from './repository-context.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { listRepositories, type PageOptions } from './tags.js';
+import { DEFAULT_TIMEOUTS, RegistryTransport, type TransportTimeouts } from './transport.js';
+
+export type ReferrersMode = 'auto' | 'api' | 'tag-schema';
+
+export interface RegistrySessionOptions {
+  /** Where credentials come from; anonymous when absent. */
+  credentials?: CredentialProvider;
+  /**
+   * Registries (canonical `host[:port]`) that may be reached over plain HTTP or with an
+   * unverified TLS certificate. Loopback registries need no entry.
+   */
+  insecure?: string[];
+  retry?: Partial<RetryPolicy>;
+  /** Connections per registry and direction (fetch, push). Default 8. */
+  connectionsPerRegistry?: number;
+  timeouts?: Partial<TransportTimeouts>;
+  userAgent?: string;
+  /** Default 4 MiB, the size registries themselves accept. */
+  maxManifestBytes?: number;
+  /** Chunk size for blob uploads; monolithic uploads when unset. */
+  uploadChunkSize?: number;
+  /** Per-registry override of Referrers API detection. */
+  referrers?: Record<string, ReferrersMode>;
+  clock?: Clock;
+  logger?: Logger;
+  onRateLimit?: (registry: string, info: RateLimitInfo) => void;
+}
+
+/** 4 MiB: the manifest size limit of CNCF distribution and most registries. */
+export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Eight connections each way per registry: enough to fill a gigabit link, polite to public registries. */
+export const DEFAULT_CONNECTIONS = 8;
+const USER_AGENT = 'airlock/0.1';
+
+/**
+ * Everything shared by the operations of one run against many registries and
+ * repositories: connection pools, tokens, the scheme each registry speaks, and what each
+ * registry supports (the Referrers API). Create one per process or per run; close it at the end.
+ */
+export class RegistrySession {
+  private readonly transports = new Map<string, Promise<RegistryTransport>>();
+  private readonly referrerSupport = new Map<string, boolean>();
+  private readonly tokens: TokenCache;
+  private readonly sharedAgent: Agent;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly insecure: Set<string>;
+
+  constructor(private readonly options: RegistrySessionOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.tokens = new TokenCache(this.clock);
+    this.insecure = new Set((options.insecure ?? []).map(canonicalRegistry));
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.sharedAgent = new Agent({
+      connectTimeout: timeouts.connectMs,
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyIdleMs,
+      keepAliveTimeout: 30_000,
+    });
+    for (const [registry, mode] of Object.entries(options.referrers ?? {})) {
+      if (mode !== 'auto') this.referrerSupport.set(canonicalRegistry(registry), mode === 'api');
+    }
+  }
+
+  /** A repository of a registry as a copy source or destination. */
+  async repository(name: RepositoryName): Promise<RemoteRepository> {
+    const registry = canonicalRegistry(name.registry);
+    const transport = await this.transport(registry);
+    return new RemoteRepository({
+      transport,
+      registry,
+      repository: name.repository,
+      logger: this.logger,
+      maxManifestBytes: this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
+      uploadChunkSize: this.options.uploadChunkSize,
+      referrersApi: this.referrersCapability(registry),
+    });
+  }
+
+  /** Repositories of a registry (`/v2/_catalog`). */
+  async *listRepositories(registry: string, options: PageOptions = {}): AsyncIterable<string> {
+    yield* listRepositories(await this.transport(canonicalRegistry(registry)), options);
+  }
+
+  /** The latest Docker Hub-style quota a registry reported, if any. */
+  async rateLimit(registry: string): Promise<RateLimitInfo | undefined> {
+    const transport = this.transports.get(canonicalRegistry(registry));
+    return transport ? (await transport).rateLimit : undefined;
+  }
+
+  /** Whether the registry was seen to support the Referrers API (undefined: not yet known). */
+  referrersApiSupported(registry: string): boolean | undefined {
+    return this.referrerSupport.get(canonicalRegistry(registry));
+  }
+
+  /** Checks that the registry answers and that our credentials (if any) are accepted: `GET /v2/`. */
+  async ping(registry: string, signal?: AbortSignal): Promise<void> {
+    const transport = await this.transport(canonicalRegistry(registry));
+    await transport.sendAndDiscard({ method: 'GET', path: '/v2/', scopes: [], context: { registry }, signal });
+  }
+
+  async close(): Promise<void> {
+    const transports = await Promise.allSettled(this.transports.values());
+    await Promise.all(transports.map((t) => (t.status === 'fulfilled' ? t.value.close() : undefined)));
+    await this.sharedAgent.close();
+  }
+
+  private transport(registry: string): Promise<RegistryTransport> {
+    let transport = this.transports.get(registry);
+    if (!transport) {
+      transport = this.createTransport(registry);
+      transport.catch(() => this.transports.delete(registry));
+      this.transports.set(registry, transport);
+    }
+    return transport;
+  }
+
+  private async createTransport(registry: string): Promise<RegistryTransport> {
+    const endpoint = registryEndpoint(registry);
+    const relaxed = this.isRelaxed(registry);
+    const origin = relaxed ? await this.probeScheme(endpoint) : `https://${endpoint}`;
+    const auth = new RegistryAuth({
+      registry,
+      credentials: this.options.credentials ?? { get: async () => undefined },
+      tokens: this.tokens,
+      dispatcher: this.sharedAgent,
+      userAgent: this.options.userAgent ?? USER_AGENT,
+      clock: this.clock,
+      logger: this.logger,
+      isInsecureAllowed: (url) => isLoopbackRegistry(url.host) || this.insecure.has(canonicalRegistry(url.host)),
+    });
+    return new RegistryTransport({
+      registry,
+      origin,
+      auth,
+      redirectDispatcher: this.sharedAgent,
+      retry: { ...DEFAULT_RETRY_POLICY, ...this.options.retry },
+      connections: this.options.connectionsPerRegistry ?? DEFAULT_CONNECTIONS,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...this.options.timeouts },
+      insecureTls: this.insecure.has(registry),
+      userAgent: this.options.userAgent ?? USER_AGENT,
+      clock: this.clock,
+      logger: this.logger,
+      onRateLimit: (info) => this.options.onRateLimit?.(registry, info),
+    });
+  }
+
+  private isRelaxed(registry: string): boolean {
+    return isLoopbackRegistry(registry) || this.insecure.has(registry);
+  }
+
+  /**
+   * For loopback and insecure registries, as Docker does: HTTPS when the registry speaks
+   * it (certificate unchecked for insecure ones), plain HTTP otherwise.
+   */
+  private async probeScheme(endpoint: string): Promise<string> {
+    const https = `https://${endpoint}`;
+    const probe = new Agent({ connect: { rejectUnauthorized: false, timeout: 5_000 } });
+    try {
+      const response = await request(`${https}/v2/`, { method: 'GET', dispatcher: probe, signal: AbortSignal.timeout(10_000) });
+      await response.body.dump();
+      return https;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
+        throw new AppError('OCI_REGISTRY_UNREACHABLE', `registry ${endpoint} is unreachable: ${(error as Error).message}`, {
+          cause: error,
+          details: { registry: endpoint },
+          retryable: true,
+        });
+      }
+      return `http://${endpoint}`;
+    } finally {
+      void probe.close();
+    }
+  }
+
+  private referrersCapability(registry: string): ReferrersCapability {
+    return {
+      get: () => this.referrerSupport.get(registry),
+      set: (supported) => {
+        if (this.options.referrers?.[registry] === undefined || this.options.referrers[registry] === 'auto') {
+          this.referrerSupport.set(registry, supported);
+        }
+      },
+    };
+  }
+}
+

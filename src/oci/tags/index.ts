@@ -1,0 +1,2 @@
+export { selectTags, type TagFilter } from './tag-filter.js';
+export { parseTagVersion, compareTagsDescending, type TagVersion } from './tag-version.js';
