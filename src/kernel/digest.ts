@@ -154,3 +154,22 @@ export function verifyBytes(data: Uint8Array, expected: VerifyExpectation): void
 function truncate(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
+
+/** Streams known to fail (before their last byte) unless their content matches an expectation. */
+const vouched = new WeakMap<object, VerifyExpectation>();
+
+/**
+ * Declares that `stream` carries content already being verified against `expected` (e.g. a
+ * pass-through fed by a {@link DigestVerifier} whose errors it forwards), so that a consumer
+ * need not hash it again.
+ */
+export function vouchFor<T extends object>(stream: T, expected: VerifyExpectation): T {
+  vouched.set(stream, expected);
+  return stream;
+}
+
+/** Whether `stream` is known to be verified against exactly this digest and size. */
+export function isVerifiedFor(stream: object, expected: VerifyExpectation): boolean {
+  const known = stream instanceof DigestVerifier ? stream.expected : vouched.get(stream);
+  return known !== undefined && known.digest === expected.digest && (expected.size === undefined || known.size === expected.size);
+}

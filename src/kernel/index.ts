@@ -23,6 +23,8 @@ export {
   createDigester,
   verifyBytes,
   DigestVerifier,
+  vouchFor,
+  isVerifiedFor,
   SUPPORTED_ALGORITHMS,
 } from './digest.js';
 export { sleep, throwIfAborted, abortedError, anySignal } from './abort.js';

@@ -6,7 +6,9 @@ import {
   type Logger,
   isAbortError,
   isRetryable,
+  isVerifiedFor,
   throwIfAborted,
+  vouchFor,
 } from '../../kernel/index.js';
 import { type BlobFetcher, type Target, isBlobMounter } from '../content/index.js';
 import type { Descriptor } from '../manifest/index.js';
@@ -93,17 +95,20 @@ export class BlobCoordinator {
     const { source, destination, descriptor, signal } = request;
     this.options.emit({ type: 'blob-start', digest: descriptor.digest, size: descriptor.size });
     for (let attempt = 1; ; attempt++) {
+      let stream: Readable;
+      try {
+        stream = await source.fetchBlob(descriptor, { signal });
+      } catch (error) {
+        // Not retried here: a remote source's transport has already retried this request under the same policy.
+        throw new CopyError('fetch-blob', 'source', error);
+      }
       let sourceError: unknown;
       try {
-        let stream: Readable;
-        try {
-          stream = await source.fetchBlob(descriptor, { signal });
-        } catch (error) {
-          throw new CopyError('fetch-blob', 'source', error);
-        }
         stream.once('error', (error) => (sourceError = error));
         const counted = stream.pipe(new ProgressCounter(descriptor, this.options.emit));
         stream.once('error', (error) => counted.destroy(error));
+        // The counter forwards the source's verification failures, so it is as verified as its source.
+        if (isVerifiedFor(stream, descriptor)) vouchFor(counted, descriptor);
         try {
           await destination.pushBlob(descriptor, counted, { signal });
         } catch (error) {

@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addAbortSignal, pipeline as pipelineCallback, type Readable } from 'node:stream';
@@ -29,27 +30,15 @@ export async function writeBlobFile(
   const target = blobPath(root, descriptor.digest);
   const verifier = new DigestVerifier(descriptor);
   const temporary = temporaryPath(join(root, BLOBS_DIRECTORY), 'ingest');
+  // flush: fsync before close, so that the rename never exposes a blob whose data is not on disk.
+  const sink = createWriteStream(temporary, { flags: 'wx', mode: 0o644, flush: true });
   try {
-    const handle = await open(temporary, 'wx', 0o644);
-    try {
-      // Written through the handle itself (not handle.createWriteStream({ autoClose: false }),
-      // whose lingering reference makes handle.close() wait forever on Node 20), so that the
-      // same handle can be fsynced before the rename.
-      await pipeline(
-        content,
-        verifier,
-        async (verified: AsyncIterable<Buffer>) => {
-          for await (const chunk of verified) await handle.write(chunk);
-        },
-        { signal },
-      );
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    await commitFile(handle, temporary, target);
+    await pipeline(content, verifier, sink, { signal });
+    await commitFile(temporary, target);
   } catch (error) {
     content.destroy();
+    // A stream destroyed while still opening creates its file afterwards: remove it only once closed.
+    if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
     await removeQuietly(temporary);
     throw layoutIoError(error, 'write blob', target, signal);
   }

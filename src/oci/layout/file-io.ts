@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError, abortedError, throwIfAborted } from '../../kernel/index.js';
 
@@ -49,13 +49,8 @@ export function temporaryPath(directory: string, prefix: string): string {
   return join(directory, `.${prefix}-${randomUUID()}.tmp`);
 }
 
-/** Flushes and closes a written file, then renames it over `target` and makes the rename durable. */
-export async function commitFile(handle: FileHandle, temporary: string, target: string): Promise<void> {
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** Renames a complete, flushed temporary file over `target` and makes the rename durable. */
+export async function commitFile(temporary: string, target: string): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   await rename(temporary, target);
   await syncDirectory(dirname(target));
@@ -66,14 +61,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   throwIfAborted(options.signal);
   const temporary = temporaryPath(dirname(path), basename(path));
   try {
-    const handle = await open(temporary, 'wx', 0o644);
-    try {
-      await handle.writeFile(bytes, { signal: options.signal });
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    await commitFile(handle, temporary, path);
+    // flush: fsync before close, so that the rename never exposes a file whose data is not on disk.
+    await writeFile(temporary, bytes, { flag: 'wx', mode: 0o644, flush: true, signal: options.signal });
+    await commitFile(temporary, path);
   } catch (error) {
     await removeQuietly(temporary);
     throw layoutIoError(error, 'write', path, options.signal);

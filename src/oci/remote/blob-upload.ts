@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
-import { isRetryable, sleep } from '../../kernel/index.js';
+import { pipeline, type Readable } from 'node:stream';
+import { DigestVerifier, isRetryable, isVerifiedFor, sleep } from '../../kernel/index.js';
 import type { Descriptor } from '../manifest/index.js';
 import { blobContext, protocolError } from './blobs.js';
 import { type RepositoryContext, pushScopes, v2Path } from './repository-context.js';
@@ -14,12 +14,36 @@ import { header } from './transport.js';
  * failed chunk resumes from the offset the registry reports).
  */
 export async function pushBlob(ctx: RepositoryContext, descriptor: Descriptor, content: Readable, signal?: AbortSignal): Promise<void> {
-  const location = await startUpload(ctx, descriptor, signal);
-  if (ctx.uploadChunkSize !== undefined && descriptor.size > ctx.uploadChunkSize) {
-    await pushChunked(ctx, descriptor, content, location, ctx.uploadChunkSize, signal);
-  } else {
-    await pushMonolithic(ctx, descriptor, content, location, signal);
+  const verified = verifiedContent(content, descriptor);
+  let contentError: unknown;
+  verified.once('error', (error) => (contentError = error));
+  try {
+    const location = await startUpload(ctx, descriptor, signal);
+    if (ctx.uploadChunkSize !== undefined && descriptor.size > ctx.uploadChunkSize) {
+      await pushChunked(ctx, descriptor, verified, location, ctx.uploadChunkSize, signal);
+    } else {
+      await pushMonolithic(ctx, descriptor, verified, location, signal);
+    }
+  } catch (error) {
+    verified.destroy();
+    content.destroy();
+    // The content's own failure (digest, size, a broken source) explains more than the aborted request.
+    throw contentError ?? error;
   }
+}
+
+/**
+ * Content checked against its descriptor on the way out, so that a mismatch fails with our
+ * own code before the registry could commit anything. Streams that already verify this
+ * descriptor (a fetch from another store) are not hashed twice.
+ */
+function verifiedContent(content: Readable, descriptor: Descriptor): Readable {
+  if (isVerifiedFor(content, descriptor)) return content;
+  const verifier = new DigestVerifier({ digest: descriptor.digest, size: descriptor.size });
+  pipeline(content, verifier, (error) => {
+    if (error && !verifier.destroyed) verifier.destroy(error);
+  });
+  return verifier;
 }
 
 /**
@@ -157,7 +181,10 @@ async function uploadStatus(ctx: RepositoryContext, descriptor: Descriptor, loca
     signal,
   });
   const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response.headers, 'range') ?? '');
-  return { location: header(response.headers, 'location') ?? location, received: range ? Number(range[1]) + 1 : 0 };
+  // `0-0` is what distribution answers for an empty upload (registry/handlers/blobupload.go, blobUploadResponse);
+  // one byte held would read the same, and is far less likely than a first chunk that never arrived.
+  const last = range ? Number(range[1]) : 0;
+  return { location: header(response.headers, 'location') ?? location, received: last === 0 ? 0 : last + 1 };
 }
 
 async function cancelUpload(ctx: RepositoryContext, descriptor: Descriptor, location: string, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,8 @@
-import { pipeline, type Readable } from 'node:stream';
-import { DigestVerifier, OciError, type OciErrorContext } from '../../kernel/index.js';
+import type { Readable } from 'node:stream';
+import { DigestVerifier, OciError, type OciErrorContext, isAppError } from '../../kernel/index.js';
 import type { Descriptor } from '../manifest/index.js';
 import { type RepositoryContext, deleteScopes, pullScopes, v2Path } from './repository-context.js';
+import { isRetryableNetworkError } from './retry.js';
 
 /** Streams a blob through a digest and size check; a mismatch fails the stream before its end. */
 export async function fetchBlob(ctx: RepositoryContext, descriptor: Descriptor, signal?: AbortSignal): Promise<Readable> {
@@ -14,10 +15,26 @@ export async function fetchBlob(ctx: RepositoryContext, descriptor: Descriptor, 
     signal,
   });
   const verifier = new DigestVerifier({ digest: descriptor.digest, size: descriptor.size });
-  pipeline(response.body, verifier, (error) => {
-    if (error && !verifier.destroyed) verifier.destroy(error);
-  });
+  const body = response.body;
+  // Not `pipeline`: it would fail the verifier with undici's raw socket error before we could say what broke.
+  body.once('error', (error) => verifier.destroy(bodyError(ctx, descriptor, error, verifier.bytes)));
+  // A consumer that stops early (or fails) must not leave the connection half read.
+  verifier.once('close', () => body.destroy());
+  body.pipe(verifier);
   return verifier;
+}
+
+/** A download that broke off mid-body (reset, early close, stall) as a retryable OciError; other errors as they are. */
+function bodyError(ctx: RepositoryContext, descriptor: Descriptor, error: Error, received: number): Error {
+  if (isAppError(error) || !isRetryableNetworkError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const where = `${ctx.registry}/${ctx.repository}@${descriptor.digest}`;
+  return new OciError(
+    code === 'UND_ERR_BODY_TIMEOUT' ? 'OCI_TIMEOUT' : 'OCI_CONTENT_TRUNCATED',
+    `${where}: the download broke off after ${received} of ${descriptor.size} bytes: ${error.message}${typeof code === 'string' ? ` (${code})` : ''}`,
+    blobContext(ctx, descriptor),
+    { cause: error, retryable: true },
+  );
 }
 
 export async function blobExists(ctx: RepositoryContext, descriptor: Descriptor, signal?: AbortSignal): Promise<boolean> {

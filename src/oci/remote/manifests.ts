@@ -38,6 +38,7 @@ export async function fetchManifest(
   signal?: AbortSignal,
 ): Promise<Manifest> {
   const reference = typeof target === 'string' ? target : target.digest;
+  if (typeof target !== 'string' && target.size > ctx.maxManifestBytes) throw tooLarge(ctx, reference, target.size);
   const accept = typeof target === 'string' ? MANIFEST_ACCEPT : `${target.mediaType}, ${MANIFEST_ACCEPT}`;
   const context = contextOf(ctx, reference);
   const response = await ctx.transport.send({

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { OciError } from '../../kernel/index.js';
+import { OciError, verifyBytes } from '../../kernel/index.js';
+import { isValidTag } from '../ref/index.js';
 import type {
   BlobMounter,
   CallOptions,
@@ -63,8 +64,13 @@ export class RemoteRepository implements Target, BlobMounter, Deleter {
   }
 
   async pushManifest(manifest: Pick<Manifest, 'descriptor' | 'bytes'>, options: PushManifestOptions = {}): Promise<void> {
+    // Checked here, not left to the registry: some registries store whatever they are given.
+    verifyBytes(manifest.bytes, manifest.descriptor);
+    const parsed = parseManifest(manifest.bytes, { mediaType: manifest.descriptor.mediaType, digest: manifest.descriptor.digest, source: this.name });
+    if (options.tag !== undefined && !isValidTag(options.tag)) {
+      throw new OciError('OCI_TAG_INVALID', `invalid tag "${options.tag}" for ${this.name}`, { registry: this.ctx.registry, repository: this.ctx.repository });
+    }
     const result = await putManifest(this.ctx, manifest, options.tag ?? manifest.descriptor.digest, options.signal);
-    const parsed = parseManifest(manifest.bytes, { mediaType: manifest.descriptor.mediaType, digest: manifest.descriptor.digest });
     const subject = subjectOf(parsed);
     if (!subject) return;
     if (result.subjectIndexed) {

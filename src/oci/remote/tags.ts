@@ -14,9 +14,25 @@ export interface PageOptions {
 }
 
 /** All tags of a repository, following `Link: <…>; rel="next"` pagination. */
-export function listTags(ctx: RepositoryContext, options: PageOptions = {}): AsyncIterable<string> {
-  return paginate(ctx.transport, v2Path(ctx, 'tags/list'), 'tags', pullScopes(ctx), { registry: ctx.registry, repository: ctx.repository }, options);
+export async function* listTags(ctx: RepositoryContext, options: PageOptions = {}): AsyncGenerator<string> {
+  const pages = paginate(ctx.transport, v2Path(ctx, 'tags/list'), 'tags', pullScopes(ctx), { registry: ctx.registry, repository: ctx.repository }, {
+    pageSize: DEFAULT_PAGE_SIZE,
+    ...options,
+  });
+  try {
+    yield* pages;
+  } catch (error) {
+    // A repository that holds no tag is, to CNCF distribution, a repository it does not know.
+    if (error instanceof OciError && error.code === 'OCI_NAME_UNKNOWN') return;
+    throw error;
+  }
 }
+
+/**
+ * Always paginate: registries sort tags lexically only in paginated answers (CNCF
+ * distribution returns directory order otherwise). 1,000 is what go-containerregistry asks for.
+ */
+const DEFAULT_PAGE_SIZE = 1000;
 
 /** All repositories of a registry (`/v2/_catalog`); many public registries refuse it. */
 export function listRepositories(transport: RegistryTransport, options: PageOptions = {}): AsyncIterable<string> {
@@ -46,8 +62,11 @@ async function* paginate(
     } catch {
       throw new OciError('OCI_PROTOCOL_ERROR', `${context.registry}${context.repository ? `/${context.repository}` : ''}: ${field} page is not JSON`, context);
     }
-    // Registries answer `"tags": null` for a repository without tags.
-    for (const item of Array.isArray(items) ? items : []) if (typeof item === 'string') yield item;
+    // Registries answer `"tags": null` for a repository without tags. Older ones (CNCF
+    // distribution 2.x) ignore `n` and `last` for tags and answer in directory order: each
+    // page is sorted and cut after `last` here, which is a no-op for registries that comply.
+    const page = (Array.isArray(items) ? items : []).filter((item): item is string => typeof item === 'string').sort();
+    for (const item of page) if (options.last === undefined || item > options.last) yield item;
     const next = nextLink(response.headers.link, response.url);
     // A registry that links to a page it already served would loop forever.
     path = next && next.origin === transport.origin.origin && !seen.has(next.href) ? `${next.pathname}${next.search}` : undefined;
