@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { AppError, type ErrorCode } from '../kernel/index.js';
 
 /** Exit codes of the `airlock` command; documented in docs/cli.md. */
@@ -47,4 +48,9 @@ export function exitCodeFor(error: unknown): number {
   if (AUTH.has(error.code)) return ExitCode.Auth;
   if (NOT_FOUND.has(error.code)) return ExitCode.NotFound;
   return ExitCode.Failure;
+}
+
+/** Sets a command's exit code without throwing (e.g. partial failures that were already reported). */
+export function setExitCode(command: Command, code: number): void {
+  (command as Command & { exitCode?: number }).exitCode = code;
 }

@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { AppError } from '../kernel/index.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { formatError } from './render/error.js';
@@ -43,9 +42,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Sets a command's exit code without throwing (e.g. partial failures that were already reported). */
-export function setExitCode(command: Command, code: number): void {
-  (command as Command & { exitCode?: number }).exitCode = code;
-}
-
-export { AppError };

@@ -1,7 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import { main } from './main.js';
 
 /** Process entry point: wires signals and real streams into {@link main}. */
 const controller = new AbortController();
+// Every in-flight request listens for cancellation; hundreds at once are expected, not a leak.
+setMaxListeners(0, controller.signal);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => controller.abort());
 }

@@ -44,6 +44,7 @@ export {
   skopeoInspect,
   skopeoInspectRaw,
   skopeoListTags,
+  skopeoInvocation,
   SkopeoError,
   type SkopeoCopyOptions,
   type SkopeoCredentials,

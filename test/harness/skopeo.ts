@@ -165,15 +165,21 @@ function isDocker(reference: string): boolean {
   return reference.startsWith('docker://');
 }
 
+/**
+ * The command line and environment of a skopeo run with the harness's isolated
+ * configuration, for callers that spawn it themselves (benchmarks measuring time and memory).
+ */
+export function skopeoInvocation(args: string[], options: SkopeoRunOptions = {}): { args: string[]; env: NodeJS.ProcessEnv } {
+  const env = skopeoEnvironment();
+  return {
+    args: ['--policy', env.policy, '--registries.d', options.sigstoreAttachments ? env.sigstoreRegistriesD : env.registriesD, ...args],
+    env: env.variables,
+  };
+}
+
 async function runSkopeo(args: string[], options: SkopeoRunOptions): Promise<Buffer> {
   const env = skopeoEnvironment();
-  const fullArgs = [
-    '--policy',
-    env.policy,
-    '--registries.d',
-    options.sigstoreAttachments ? env.sigstoreRegistriesD : env.registriesD,
-    ...args,
-  ];
+  const fullArgs = skopeoInvocation(args, options).args;
   const shown = maskSecrets(args);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {

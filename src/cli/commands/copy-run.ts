@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { CopyReport, CopyServiceOptions } from '../../app/copy-service.js';
 import { createRegistrySession } from '../../app/registry-access.js';
-import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { setExitCode } from '../main.js';
 import { type RegistryFlags, cliLogger, parsePlatforms, positiveInt, writeJson } from '../options.js';
 import { formatReportLine, formatSummary, reportJson } from '../render/copy-report.js';
 import { CopyProgress } from '../render/progress.js';
@@ -28,7 +27,7 @@ export function addCopyFlags(command: Command): Command {
     .option('--force', 'transfer even what the destination already has')
     .option('--dry-run', 'report what would be copied without writing anything')
     .option('--concurrency <n>', 'blob transfers at once (default 16)', positiveInt('--concurrency'))
-    .option('--image-concurrency <n>', 'images copied at once (default 4)', positiveInt('--image-concurrency'))
+    .option('--image-concurrency <n>', 'images copied at once (default 8)', positiveInt('--image-concurrency'))
     .option('--chunk-size <bytes>', 'upload blobs in chunks of this many bytes (default: one request per blob)', positiveInt('--chunk-size'));
 }
 

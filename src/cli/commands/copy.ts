@@ -23,7 +23,7 @@ export function registerCopyCommand(program: Command, io: CliIo): void {
         'Nothing is transferred when the destination already has the digest; blobs it has are skipped, and blobs in another repository of the same registry are mounted.',
       ].join('\n\n'),
     )
-    .argument('<locations...>', 'SOURCE DESTINATION, or several SOURCEs with --to')
+    .argument('[locations...]', 'SOURCE DESTINATION, or several SOURCEs with --to')
     .addOption(new Option('--to <prefix>', 'copy every SOURCE to PREFIX/<repository path>:<tag>'))
     .addOption(new Option('-f, --file <file>', 'read "SOURCE [DESTINATION]" lines from FILE ("-" for stdin; # comments)'));
   addRegistryFlags(addCopyFlags(command)).action(async (locations: string[], flags: CopyCommandFlags, cmd: Command) => {

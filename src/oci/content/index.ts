@@ -25,6 +25,5 @@ export {
   assertTag,
   referrerDescriptorOf,
   drainStream,
-  abortedOr,
   type DrainOptions,
 } from './store-contract.js';

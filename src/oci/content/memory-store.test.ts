@@ -15,11 +15,18 @@ import {
   streamOf,
 } from './testing/fixtures.js';
 
-describeContentStoreConformance('MemoryStore', async () => ({ store: new MemoryStore(), cleanup: async () => {} }));
+describeContentStoreConformance('MemoryStore', async () => ({
+  store: new MemoryStore(),
+  cleanup: async () => {},
+}));
 
 describe('MemoryStore', () => {
   it('names itself in its location', () => {
-    expect(new MemoryStore({ name: 'fixture' }).location).toEqual({ kind: 'memory', registry: 'fixture', repository: '' });
+    expect(new MemoryStore({ name: 'fixture' }).location).toEqual({
+      kind: 'memory',
+      registry: 'fixture',
+      repository: '',
+    });
     expect(new MemoryStore().location.registry).toBe('memory');
   });
 
@@ -27,7 +34,11 @@ describe('MemoryStore', () => {
     const store = new MemoryStore();
     const image = imageFixture({ seed: 1 });
     await store.pushBlob(image.blobs[0]!.descriptor, streamOf(image.blobs[0]!.bytes));
-    const error = await expectAppError(store.pushManifest(image.manifest), 'OCI_MANIFEST_BLOB_UNKNOWN', 'layers[0]');
+    const error = await expectAppError(
+      store.pushManifest(image.manifest),
+      'OCI_MANIFEST_BLOB_UNKNOWN',
+      'layers[0]',
+    );
     expect(error.details.digest).toBe(image.blobs[1]!.descriptor.digest);
     expect(await store.manifestExists(image.manifest.descriptor)).toBe(false);
   });
@@ -36,15 +47,27 @@ describe('MemoryStore', () => {
     const store = new MemoryStore();
     const child = imageFixture({ seed: 2 });
     const index = indexFixture([child]);
-    await expectAppError(store.pushManifest(index.manifest), 'OCI_MANIFEST_BLOB_UNKNOWN', child.manifest.descriptor.digest);
+    await expectAppError(
+      store.pushManifest(index.manifest),
+      'OCI_MANIFEST_BLOB_UNKNOWN',
+      child.manifest.descriptor.digest,
+    );
   });
 
   it('accepts non-distributable layers that are only referenced by URL', async () => {
     const store = new MemoryStore();
     const config = blobFixture(Buffer.from('{"os":"windows","architecture":"amd64"}'), MediaType.OciConfig);
-    const foreign = { ...blobFixture(seededBytes(3, 64), MediaType.DockerLayerForeignGzip).descriptor, urls: ['https://example.com/layer'] };
+    const foreign = {
+      ...blobFixture(seededBytes(3, 64), MediaType.DockerLayerForeignGzip).descriptor,
+      urls: ['https://example.com/layer'],
+    };
     await store.pushBlob(config.descriptor, streamOf(config.bytes));
-    const manifest = encodeManifest({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: config.descriptor, layers: [foreign] });
+    const manifest = encodeManifest({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: config.descriptor,
+      layers: [foreign],
+    });
     await store.pushManifest(manifest, { tag: 'windows' });
     expect((await store.resolve('windows')).digest).toBe(manifest.descriptor.digest);
   });
@@ -73,8 +96,15 @@ describe('MemoryStore', () => {
     expect(small.manifest.bytes.length).toBeLessThanOrEqual(600);
     expect(large.manifest.bytes.length).toBeGreaterThan(600);
     await pushFixture(store, small, { tag: 'small' });
-    await expectAppError(pushFixture(store, large, { tag: 'large' }), 'OCI_MANIFEST_TOO_LARGE', large.manifest.descriptor.digest);
-    await expectAppError(store.fetchManifest({ ...small.manifest.descriptor, size: 601 }), 'OCI_MANIFEST_TOO_LARGE');
+    await expectAppError(
+      pushFixture(store, large, { tag: 'large' }),
+      'OCI_MANIFEST_TOO_LARGE',
+      large.manifest.descriptor.digest,
+    );
+    await expectAppError(
+      store.fetchManifest({ ...small.manifest.descriptor, size: 601 }),
+      'OCI_MANIFEST_TOO_LARGE',
+    );
   });
 
   it('hands out copies, so callers cannot change what it stores', async () => {
@@ -82,7 +112,13 @@ describe('MemoryStore', () => {
     const image = imageFixture({ seed: 7 });
     const subject = imageFixture({ seed: 8 });
     await pushFixture(store, image, { tag: 't' });
-    await pushFixture(store, referrerFixture(subject.manifest.descriptor, { artifactType: 'application/x', annotations: { a: '1' } }));
+    await pushFixture(
+      store,
+      referrerFixture(subject.manifest.descriptor, {
+        artifactType: 'application/x',
+        annotations: { a: '1' },
+      }),
+    );
     const fetched = await store.fetchManifest('t');
     fetched.bytes.fill(0);
     (await store.resolve('t')).size = 1;
@@ -97,6 +133,9 @@ describe('MemoryStore', () => {
     const store = new MemoryStore();
     const blob = blobFixture(seededBytes(9, 1000));
     await store.pushBlob(blob.descriptor, streamOf(blob.bytes));
-    await expectAppError(readAll(await store.fetchBlob({ ...blob.descriptor, size: 999 })), 'OCI_SIZE_INVALID');
+    await expectAppError(
+      readAll(await store.fetchBlob({ ...blob.descriptor, size: 999 })),
+      'OCI_SIZE_INVALID',
+    );
   });
 });

@@ -109,7 +109,11 @@ export class MemoryStore implements Target, Deleter {
     this.assertManifestSize(stored.bytes.length, expected.digest);
     const bytes = Uint8Array.from(stored.bytes);
     verifyBytes(bytes, expected);
-    return parseManifest(bytes, { mediaType: stored.descriptor.mediaType, digest: expected.digest, source: expected.digest });
+    return parseManifest(bytes, {
+      mediaType: stored.descriptor.mediaType,
+      digest: expected.digest,
+      source: expected.digest,
+    });
   }
 
   async manifestExists(descriptor: Descriptor, options: CallOptions = {}): Promise<boolean> {
@@ -117,16 +121,27 @@ export class MemoryStore implements Target, Deleter {
     return this.manifests.has(descriptor.digest);
   }
 
-  async pushManifest(manifest: Pick<Manifest, 'descriptor' | 'bytes'>, options: PushManifestOptions = {}): Promise<void> {
+  async pushManifest(
+    manifest: Pick<Manifest, 'descriptor' | 'bytes'>,
+    options: PushManifestOptions = {},
+  ): Promise<void> {
     throwIfAborted(options.signal);
     const { descriptor, bytes } = manifest;
     if (options.tag !== undefined) assertTag(options.tag);
     this.assertManifestSize(bytes.length, descriptor.digest);
     verifyBytes(bytes, descriptor);
-    const parsed = parseManifest(bytes, { mediaType: descriptor.mediaType, digest: descriptor.digest, source: descriptor.digest });
+    const parsed = parseManifest(bytes, {
+      mediaType: descriptor.mediaType,
+      digest: descriptor.digest,
+      source: descriptor.digest,
+    });
     this.assertChildrenStored(parsed);
     const subject = subjectOf(parsed)?.digest;
-    this.manifests.set(descriptor.digest, { descriptor: parsed.descriptor, bytes: Uint8Array.from(bytes), subject });
+    this.manifests.set(descriptor.digest, {
+      descriptor: parsed.descriptor,
+      bytes: Uint8Array.from(bytes),
+      subject,
+    });
     if (subject) {
       const listed = this.referrers.get(subject) ?? new Map<Digest, Descriptor>();
       listed.set(descriptor.digest, referrerDescriptorOf(parsed));
@@ -191,11 +206,17 @@ export class MemoryStore implements Target, Deleter {
   private assertChildrenStored(manifest: Manifest): void {
     const children =
       manifest.kind === 'index'
-        ? manifest.index.manifests.map((d, i) => ({ d, field: `manifests[${i}]`, present: this.manifests.has(d.digest) }))
+        ? manifest.index.manifests.map((d, i) => ({
+            d,
+            field: `manifests[${i}]`,
+            present: this.manifests.has(d.digest),
+          }))
         : [manifest.image.config, ...manifest.image.layers].map((d, i) => ({
             d,
             field: i === 0 ? 'config' : `layers[${i - 1}]`,
-            present: this.blobs.has(d.digest) || (isNondistributableMediaType(d.mediaType) && (d.urls?.length ?? 0) > 0),
+            present:
+              this.blobs.has(d.digest) ||
+              (isNondistributableMediaType(d.mediaType) && (d.urls?.length ?? 0) > 0),
           }));
     const missing = children.find((child) => !child.present);
     if (!missing) return;
@@ -216,18 +237,26 @@ export class MemoryStore implements Target, Deleter {
   }
 
   private blobUnknown(digest: Digest): OciError {
-    return new OciError('OCI_BLOB_UNKNOWN', `blob ${digest} not found in memory store "${this.location.registry}"`, {
-      registry: this.location.registry,
-      digest,
-    });
+    return new OciError(
+      'OCI_BLOB_UNKNOWN',
+      `blob ${digest} not found in memory store "${this.location.registry}"`,
+      {
+        registry: this.location.registry,
+        digest,
+      },
+    );
   }
 
   private manifestUnknown(reference: string): OciError {
     const context = isDigest(reference) ? { digest: reference } : { reference };
-    return new OciError('OCI_MANIFEST_UNKNOWN', `manifest ${reference} not found in memory store "${this.location.registry}"`, {
-      registry: this.location.registry,
-      ...context,
-    });
+    return new OciError(
+      'OCI_MANIFEST_UNKNOWN',
+      `manifest ${reference} not found in memory store "${this.location.registry}"`,
+      {
+        registry: this.location.registry,
+        ...context,
+      },
+    );
   }
 }
 

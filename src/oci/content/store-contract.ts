@@ -42,9 +42,11 @@ export function referrerDescriptorOf(manifest: Manifest): Descriptor {
   const { mediaType, digest, size } = manifest.descriptor;
   const own = manifest.kind === 'index' ? manifest.index : manifest.image;
   const descriptor: Descriptor = { mediaType, digest, size };
-  const artifactType = own.artifactType ?? (manifest.kind === 'image' ? manifest.image.config.mediaType : undefined);
+  const artifactType =
+    own.artifactType ?? (manifest.kind === 'image' ? manifest.image.config.mediaType : undefined);
   if (artifactType) descriptor.artifactType = artifactType;
-  if (own.annotations && Object.keys(own.annotations).length > 0) descriptor.annotations = { ...own.annotations };
+  if (own.annotations && Object.keys(own.annotations).length > 0)
+    descriptor.annotations = { ...own.annotations };
   return descriptor;
 }
 

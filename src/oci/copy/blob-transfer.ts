@@ -99,7 +99,7 @@ export class BlobCoordinator {
       try {
         stream = await source.fetchBlob(descriptor, { signal });
       } catch (error) {
-        // Not retried here: a remote source's transport has already retried this request under the same policy.
+        // Not retried here: a remote source's transport has already retried this request under its own policy.
         throw new CopyError('fetch-blob', 'source', error);
       }
       let sourceError: unknown;

@@ -13,8 +13,9 @@ import { type Descriptor, type Manifest, formatPlatform, isNondistributable } fr
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../remote/retry.js';
 import { BlobCoordinator, locationKey } from './blob-transfer.js';
 import { checkImagePlatform, filterIndex } from './platform-filter.js';
+import { type CopyJob, type GraphCopier, step } from './job.js';
 import { copyReferrers } from './referrers-walk.js';
-import { type CopyEvent, type CopyOptions, type CopyResult, type CopyStats, type PlannedItem, emptyStats } from './types.js';
+import { type CopyEvent, type CopyOptions, type CopyResult, type PlannedItem, emptyStats } from './types.js';
 
 export interface CopierOptions {
   /** Blob transfers in flight across the whole run. Default 16. */
@@ -27,18 +28,11 @@ export interface CopierOptions {
 
 /** Sixteen transfers: saturates typical links while two registries' pools (8 each way) stay busy. */
 export const DEFAULT_COPY_CONCURRENCY = 16;
-
-/** One image copy in progress: what it writes where, and what it has counted so far. */
-export interface CopyJob {
-  source: ReadOnlyTarget;
-  destination: Target;
-  options: CopyOptions;
-  stats: CopyStats;
-  plan: PlannedItem[];
-  referrers: CopyResult['referrers'];
-  /** Manifests already handled in this job (referrer cycles, shared children). */
-  visited: Set<string>;
-}
+/**
+ * Eight images at once: enough that per-image round trips (resolve, existence checks)
+ * overlap, few enough that manifests are not fetched far ahead of the blob transfers.
+ */
+export const DEFAULT_IMAGE_CONCURRENCY = 8;
 
 export interface CopyItem {
   source: ReadOnlyTarget;
@@ -57,7 +51,7 @@ export type CopyOutcome = { item: CopyItem; result: CopyResult } | { item: CopyI
  * through it shares the blob de-duplication, the cross-repository mount knowledge and the
  * concurrency bound — so twenty images sharing two base layers transfer those layers once.
  */
-export class Copier {
+export class Copier implements GraphCopier {
   private readonly blobs: BlobCoordinator;
   private readonly manifests = new Map<string, Promise<'copied' | 'exists'>>();
   private readonly emit: (event: CopyEvent) => void;
@@ -93,7 +87,7 @@ export class Copier {
 
   /** Copies many images with at most `imageConcurrency` in flight; failures are reported per item. */
   async copyMany(items: CopyItem[], options: CopyOptions & { imageConcurrency?: number } = {}): Promise<CopyOutcome[]> {
-    const limiter = new Limiter(options.imageConcurrency ?? 4);
+    const limiter = new Limiter(options.imageConcurrency ?? DEFAULT_IMAGE_CONCURRENCY);
     return Promise.all(
       items.map((item) =>
         limiter
@@ -240,16 +234,6 @@ async function destinationDigest(destination: Target, tag: string, signal?: Abor
   } catch (error) {
     if (error instanceof OciError && (error.code === 'OCI_MANIFEST_UNKNOWN' || error.code === 'OCI_NAME_UNKNOWN')) return undefined;
     throw new CopyError('resolve', 'destination', error);
-  }
-}
-
-/** Runs one operation, attributing a failure to its side of the copy. */
-export async function step<T>(op: CopyError['op'], side: CopyError['side'], run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof CopyError) throw error;
-    throw new CopyError(op, side, error);
   }
 }
 

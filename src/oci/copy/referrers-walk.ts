@@ -1,7 +1,7 @@
 import { OciError } from '../../kernel/index.js';
 import { cosignTags } from '../ref/index.js';
 import type { Descriptor } from '../manifest/index.js';
-import { type CopyJob, type Copier, step } from './copier.js';
+import { type CopyJob, type GraphCopier, step } from './job.js';
 
 /**
  * Copies the referrers of `subjects`, then their referrers (a signature of an SBOM),
@@ -9,7 +9,7 @@ import { type CopyJob, type Copier, step } from './copier.js';
  * tag-based attachments are copied under the same tags, since most signed images in
  * public registries still use them.
  */
-export async function copyReferrers(copier: Copier, job: CopyJob, subjects: Descriptor[]): Promise<void> {
+export async function copyReferrers(copier: GraphCopier, job: CopyJob, subjects: Descriptor[]): Promise<void> {
   const signal = job.options.signal;
   let level = subjects;
   const seen = new Set<string>();
@@ -35,7 +35,7 @@ export async function copyReferrers(copier: Copier, job: CopyJob, subjects: Desc
   }
 }
 
-async function copyCosignTags(copier: Copier, job: CopyJob, subject: Descriptor, next: Descriptor[]): Promise<void> {
+async function copyCosignTags(copier: GraphCopier, job: CopyJob, subject: Descriptor, next: Descriptor[]): Promise<void> {
   const signal = job.options.signal;
   await Promise.all(
     cosignTags(subject.digest).map(async ({ tag }) => {

@@ -12,7 +12,8 @@ import { BLOBS_DIRECTORY, blobPath } from './layout-files.js';
  * Blob files of a layout. Content is streamed through a digest verifier into a temporary
  * file in `blobs/` (hidden, so that tools listing `blobs/<algorithm>/` never see it), synced
  * and renamed into place only once it verified: memory stays flat whatever the blob size,
- * and `blobs/<algorithm>/<encoded>` only ever holds complete, verified content.
+ * and `blobs/<algorithm>/<encoded>` only ever holds complete, verified content. A push cut
+ * short by a crash can leave a `blobs/.ingest-*.tmp` file, which is safe to delete.
  */
 
 export interface BlobFileOptions {
@@ -80,10 +81,14 @@ export async function readSmallBlobFile(
   try {
     const { size } = await stat(path);
     if (size > limit) {
-      throw new OciError('OCI_MANIFEST_TOO_LARGE', `manifest ${digest} in ${root} is ${size} bytes, more than the limit of ${limit} bytes`, {
-        registry: root,
-        digest,
-      });
+      throw new OciError(
+        'OCI_MANIFEST_TOO_LARGE',
+        `manifest ${digest} in ${root} is ${size} bytes, more than the limit of ${limit} bytes`,
+        {
+          registry: root,
+          digest,
+        },
+      );
     }
     return await readFile(path, { signal: options.signal });
   } catch (error) {
@@ -93,7 +98,11 @@ export async function readSmallBlobFile(
 }
 
 /** Removes a blob file; returns false when there was none. */
-export async function removeBlobFile(root: string, digest: Digest, options: BlobFileOptions = {}): Promise<boolean> {
+export async function removeBlobFile(
+  root: string,
+  digest: Digest,
+  options: BlobFileOptions = {},
+): Promise<boolean> {
   const path = blobPath(root, digest);
   try {
     await unlink(path);

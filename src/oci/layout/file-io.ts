@@ -57,7 +57,11 @@ export async function commitFile(temporary: string, target: string): Promise<voi
 }
 
 /** Replaces `path` with `bytes` so that readers see either the old or the new content, never a mix. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, options: FileIoOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array,
+  options: FileIoOptions = {},
+): Promise<void> {
   throwIfAborted(options.signal);
   const temporary = temporaryPath(dirname(path), basename(path));
   try {

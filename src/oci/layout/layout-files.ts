@@ -34,10 +34,15 @@ export async function createLayout(root: string, options: FileIoOptions = {}): P
   }
   const layoutPath = join(root, LAYOUT_FILE);
   if (!(await fileExists(layoutPath, options))) {
-    await writeFileAtomic(layoutPath, encoder.encode(JSON.stringify({ imageLayoutVersion: IMAGE_LAYOUT_VERSION })), options);
+    await writeFileAtomic(
+      layoutPath,
+      encoder.encode(JSON.stringify({ imageLayoutVersion: IMAGE_LAYOUT_VERSION })),
+      options,
+    );
   }
   const indexPath = join(root, INDEX_FILE);
-  if (!(await fileExists(indexPath, options))) await writeFileAtomic(indexPath, encodeIndex(EMPTY_INDEX), options);
+  if (!(await fileExists(indexPath, options)))
+    await writeFileAtomic(indexPath, encodeIndex(EMPTY_INDEX), options);
 }
 
 /** Checks `oci-layout`; the error names the file and the field that is wrong. */
@@ -48,7 +53,11 @@ export async function checkLayoutVersion(root: string, options: FileIoOptions = 
   const version = json.imageLayoutVersion;
   if (version === undefined) throw invalid(path, 'imageLayoutVersion', 'is missing');
   if (version !== IMAGE_LAYOUT_VERSION) {
-    throw invalid(path, 'imageLayoutVersion', `is ${JSON.stringify(version)}; only ${IMAGE_LAYOUT_VERSION} is supported`);
+    throw invalid(
+      path,
+      'imageLayoutVersion',
+      `is ${JSON.stringify(version)}; only ${IMAGE_LAYOUT_VERSION} is supported`,
+    );
   }
 }
 
@@ -71,7 +80,11 @@ export async function readIndexFile(root: string, options: FileIoOptions = {}): 
 }
 
 /** Replaces `index.json` atomically. */
-export async function writeIndexFile(root: string, index: ImageIndex, options: FileIoOptions = {}): Promise<void> {
+export async function writeIndexFile(
+  root: string,
+  index: ImageIndex,
+  options: FileIoOptions = {},
+): Promise<void> {
   await writeFileAtomic(join(root, INDEX_FILE), encodeIndex(index), options);
 }
 
@@ -84,9 +97,13 @@ async function readLayoutFile(root: string, path: string, options: FileIoOptions
     return await readFile(path, { signal: options.signal });
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') {
-      throw new AppError('OCI_LAYOUT_INVALID', `${root} is not an OCI image layout: ${path} is missing (open it with create to make a new layout)`, {
-        details: { file: path },
-      });
+      throw new AppError(
+        'OCI_LAYOUT_INVALID',
+        `${root} is not an OCI image layout: ${path} is missing (open it with create to make a new layout)`,
+        {
+          details: { file: path },
+        },
+      );
     }
     throw layoutIoError(error, 'read', path, options.signal);
   }
@@ -102,7 +119,9 @@ function parseJson(bytes: Buffer, path: string): unknown {
 
 function invalid(path: string, field: string | undefined, problem: string): AppError {
   const subject = field ? `${path}: field "${field}"` : path;
-  return new AppError('OCI_LAYOUT_INVALID', `${subject} ${problem}`, { details: { file: path, ...(field ? { field } : {}) } });
+  return new AppError('OCI_LAYOUT_INVALID', `${subject} ${problem}`, {
+    details: { file: path, ...(field ? { field } : {}) },
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -42,8 +42,13 @@ export class LayoutIndex {
 
   /** Points `tag` at `entry`: replaces the tag's previous entry and the manifest's untagged one. */
   withTag(entry: Descriptor, tag: string): LayoutIndex {
-    const kept = this.entries.filter((e) => refNameOf(e) !== tag && !(e.digest === entry.digest && refNameOf(e) === undefined));
-    const tagged: Descriptor = { ...entry, annotations: { ...withoutRefName(entry.annotations), [REF_NAME_ANNOTATION]: tag } };
+    const kept = this.entries.filter(
+      (e) => refNameOf(e) !== tag && !(e.digest === entry.digest && refNameOf(e) === undefined),
+    );
+    const tagged: Descriptor = {
+      ...entry,
+      annotations: { ...withoutRefName(entry.annotations), [REF_NAME_ANNOTATION]: tag },
+    };
     return this.with([...kept, tagged]);
   }
 
@@ -79,7 +84,9 @@ export function refNameOf(entry: Descriptor): string | undefined {
 }
 
 /** A descriptor's annotations without the ref name, or undefined when nothing else is left. */
-export function withoutRefName(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+export function withoutRefName(
+  annotations: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (!annotations) return undefined;
   const { [REF_NAME_ANNOTATION]: _ignored, ...rest } = annotations;
   return Object.keys(rest).length > 0 ? rest : undefined;

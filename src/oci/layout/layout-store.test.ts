@@ -5,8 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MediaType } from '../mediatype/index.js';
 import { expectAppError } from '../content/testing/assertions.js';
 import { describeContentStoreConformance } from '../content/testing/conformance.js';
-import { collect } from '../content/testing/conformance-manifests.js';
-import { imageFixture, indexFixture, pushFixture, referrerFixture } from '../content/testing/fixtures.js';
+import {
+  collect,
+  imageFixture,
+  indexFixture,
+  pushFixture,
+  referrerFixture,
+} from '../content/testing/fixtures.js';
 import { REF_NAME_ANNOTATION } from './layout-index.js';
 import { OciLayoutStore } from './layout-store.js';
 
@@ -56,7 +61,10 @@ describe('OciLayoutStore index.json', () => {
       [first.manifest.descriptor.digest, 'stable'],
       [first.manifest.descriptor.digest, 'latest'],
     ]);
-    expect((await readIndexJson()).manifests[0]).toMatchObject({ mediaType: MediaType.OciManifest, size: first.manifest.descriptor.size });
+    expect((await readIndexJson()).manifests[0]).toMatchObject({
+      mediaType: MediaType.OciManifest,
+      size: first.manifest.descriptor.size,
+    });
   });
 
   it('keeps untagged top-level manifests and referrers as entries, but not the children of an index', async () => {
@@ -66,7 +74,9 @@ describe('OciLayoutStore index.json', () => {
     const loose = imageFixture({ seed: 5 });
     await pushFixture(store, index);
     await pushFixture(store, loose);
-    const referrer = referrerFixture(children[0]!.manifest.descriptor, { artifactType: 'application/vnd.example.sbom' });
+    const referrer = referrerFixture(children[0]!.manifest.descriptor, {
+      artifactType: 'application/vnd.example.sbom',
+    });
     await pushFixture(store, referrer);
     expect(entries(await readIndexJson())).toEqual([
       [index.manifest.descriptor.digest, undefined],
@@ -87,7 +97,10 @@ describe('OciLayoutStore index.json', () => {
     const child = imageFixture({ seed: 6 });
     const index = indexFixture([child]);
     await pushFixture(first, index, { tag: 'multi' });
-    const onChild = referrerFixture(child.manifest.descriptor, { seed: 7, artifactType: 'application/vnd.example.sig' });
+    const onChild = referrerFixture(child.manifest.descriptor, {
+      seed: 7,
+      artifactType: 'application/vnd.example.sig',
+    });
     // A referrer reachable only through an index, as a foreign tool may write it.
     const bundle = indexFixture([onChild]);
     await pushFixture(first, bundle, { tag: 'bundle' });
@@ -118,7 +131,9 @@ describe('OciLayoutStore index.json', () => {
     await writeFile(join(root, 'index.json'), JSON.stringify(index));
 
     const reopened = await OciLayoutStore.open(root);
-    expect((await reopened.resolve('example.com/team/app:1.0')).digest).toBe(image.manifest.descriptor.digest);
+    expect((await reopened.resolve('example.com/team/app:1.0')).digest).toBe(
+      image.manifest.descriptor.digest,
+    );
     expect(await collect(reopened.listTags())).toEqual(['example.com/team/app:1.0']);
     await reopened.tag(image.manifest.descriptor, 'v1');
     expect((await readIndexJson()).annotations).toEqual({ 'org.example.kept': 'yes' });
@@ -136,7 +151,11 @@ describe('OciLayoutStore index.json', () => {
   it('refuses a manifest whose blobs are not in the layout', async () => {
     const store = await OciLayoutStore.open(root, { create: true });
     const image = imageFixture({ seed: 11 });
-    await expectAppError(store.pushManifest(image.manifest, { tag: 't' }), 'OCI_MANIFEST_BLOB_UNKNOWN', 'config');
+    await expectAppError(
+      store.pushManifest(image.manifest, { tag: 't' }),
+      'OCI_MANIFEST_BLOB_UNKNOWN',
+      'config',
+    );
     expect(await store.manifestExists(image.manifest.descriptor)).toBe(false);
     expect((await readIndexJson()).manifests).toEqual([]);
   });
@@ -154,7 +173,10 @@ describe('OciLayoutStore index.json', () => {
     const children = [imageFixture({ seed: 13 }), imageFixture({ seed: 14 })];
     const index = indexFixture(children);
     await pushFixture(store, index, { tag: 'partial' });
-    const referrer = referrerFixture(index.manifest.descriptor, { seed: 15, artifactType: 'application/vnd.example.sbom' });
+    const referrer = referrerFixture(index.manifest.descriptor, {
+      seed: 15,
+      artifactType: 'application/vnd.example.sbom',
+    });
     await pushFixture(store, referrer);
     await rm(join(root, 'blobs', 'sha256', children[1]!.manifest.descriptor.digest.slice('sha256:'.length)));
 

@@ -27,7 +27,7 @@ import { openBlobFile, readSmallBlobFile, removeBlobFile, writeBlobFile } from '
 import { fileExists } from './file-io.js';
 import { LayoutIndex, withoutRefName } from './layout-index.js';
 import { blobPath, checkLayoutVersion, createLayout, readIndexFile, writeIndexFile } from './layout-files.js';
-import { ReferrerIndex, scanReferrers } from './referrer-index.js';
+import { scanReferrers, type ReferrerIndex } from './referrer-index.js';
 
 export interface OpenLayoutOptions extends CallOptions {
   /** Make a new layout (directory, `oci-layout`, empty `index.json`) where none exists. */
@@ -41,19 +41,22 @@ export interface OpenLayoutOptions extends CallOptions {
  * air-gapped export and import format, read and written the way skopeo (`oci:DIR:TAG`),
  * umoci and oras (`--oci-layout`) do.
  *
- * - Tags are `org.opencontainers.image.ref.name` annotations of index.json entries. A
- *   manifest pushed without a tag gets an untagged entry unless it was already stored, and
- *   pushing an index drops the untagged entries of its children, so index.json lists the
- *   top-level manifests and nothing is orphaned. Referrers always get an entry, as oras
- *   writes them.
+ * - Tags are `org.opencontainers.image.ref.name` annotations of index.json entries; moving
+ *   a tag replaces its entry, as skopeo does, and the manifest it left stays in `blobs/`,
+ *   resolvable by digest. A manifest pushed without a tag gets an untagged entry unless
+ *   it was already stored, and pushing an index drops the untagged entries of its
+ *   children, so index.json lists the top-level manifests and nothing pushed is orphaned.
+ *   Referrers always get an entry, as oras writes them. Tags we write follow the
+ *   distribution-spec grammar; ref names other tools wrote (full references) are read as is.
  * - `resolve` by digest answers for any manifest whose blob is present, not only for
  *   index.json entries: children of indexes are never listed there, and the layout is
  *   content-addressed, so presence is proof enough.
  * - Referrers are found by reading the manifests index.json reaches, once per open, then
  *   kept current as manifests are pushed and deleted.
- * - index.json is replaced atomically and its updates are serialised within this process.
- *   Two processes (or two stores) writing one layout at once is not supported: the last
- *   index.json written wins.
+ * - index.json is read once, at open, replaced atomically on every change, and its updates
+ *   are serialised within this process. Two processes (or two stores) writing one layout at
+ *   once is not supported: changes made by others while a store is open are not seen, and
+ *   the last index.json written wins.
  */
 export class OciLayoutStore implements Target, Deleter {
   readonly location: TargetLocation;
@@ -118,14 +121,21 @@ export class OciLayoutStore implements Target, Deleter {
     return fileExists(blobPath(this.root, descriptor.digest), options);
   }
 
-  async pushManifest(manifest: Pick<Manifest, 'descriptor' | 'bytes'>, options: PushManifestOptions = {}): Promise<void> {
+  async pushManifest(
+    manifest: Pick<Manifest, 'descriptor' | 'bytes'>,
+    options: PushManifestOptions = {},
+  ): Promise<void> {
     const { signal, tag } = options;
     throwIfAborted(signal);
     if (tag !== undefined) assertTag(tag);
     const { descriptor, bytes } = manifest;
     this.assertManifestSize(bytes.length, descriptor.digest);
     verifyBytes(bytes, descriptor);
-    const parsed = parseManifest(bytes, { mediaType: descriptor.mediaType, digest: descriptor.digest, source: descriptor.digest });
+    const parsed = parseManifest(bytes, {
+      mediaType: descriptor.mediaType,
+      digest: descriptor.digest,
+      source: descriptor.digest,
+    });
     await this.assertChildrenStored(parsed, signal);
     const existed = await this.manifestExists(descriptor, { signal });
     if (!existed) await writeBlobFile(this.root, descriptor, Readable.from([Buffer.from(bytes)]), { signal });
@@ -136,7 +146,8 @@ export class OciLayoutStore implements Target, Deleter {
       let next = index;
       if (tag !== undefined) next = next.withTag(entry, tag);
       else if (subject || !existed) next = next.withUntagged(entry);
-      if (parsed.kind === 'index') next = next.withoutUntagged(new Set(parsed.index.manifests.map((d) => d.digest)));
+      if (parsed.kind === 'index')
+        next = next.withoutUntagged(new Set(parsed.index.manifests.map((d) => d.digest)));
       return next;
     }, signal);
     this.referrers?.record(parsed);
@@ -172,7 +183,8 @@ export class OciLayoutStore implements Target, Deleter {
     // index.json first: a crash in between leaves an unreferenced blob, never a dangling entry.
     await this.updateIndex((index) => index.withoutDigest(descriptor.digest), signal);
     this.referrers?.forget(descriptor.digest);
-    if (!(await removeBlobFile(this.root, descriptor.digest, { signal }))) throw this.manifestUnknown(descriptor.digest);
+    if (!(await removeBlobFile(this.root, descriptor.digest, { signal })))
+      throw this.manifestUnknown(descriptor.digest);
   }
 
   async deleteBlob(descriptor: Descriptor, options: CallOptions = {}): Promise<void> {
@@ -184,11 +196,15 @@ export class OciLayoutStore implements Target, Deleter {
         { registry: this.root, digest: descriptor.digest },
       );
     }
-    if (!(await removeBlobFile(this.root, descriptor.digest, options))) throw this.blobUnknown(descriptor.digest);
+    if (!(await removeBlobFile(this.root, descriptor.digest, options)))
+      throw this.blobUnknown(descriptor.digest);
   }
 
   /** Applies a change to index.json: written to disk first, adopted in memory once it is there. */
-  private async updateIndex(change: (index: LayoutIndex) => LayoutIndex, signal: AbortSignal | undefined): Promise<void> {
+  private async updateIndex(
+    change: (index: LayoutIndex) => LayoutIndex,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     await this.indexLock.run(async () => {
       throwIfAborted(signal);
       const next = change(this.index);
@@ -202,7 +218,9 @@ export class OciLayoutStore implements Target, Deleter {
     if (this.referrers) return this.referrers;
     // Under the index lock, so that no push lands between the scan and its adoption.
     return this.indexLock.run(async () => {
-      this.referrers ??= await scanReferrers(this.index.entries, (d) => this.readManifest(d, { signal }), { signal });
+      this.referrers ??= await scanReferrers(this.index.entries, (d) => this.readManifest(d, { signal }), {
+        signal,
+      });
       return this.referrers;
     }, signal);
   }
@@ -221,7 +239,8 @@ export class OciLayoutStore implements Target, Deleter {
     if (!bytes) return undefined;
     verifyBytes(bytes, { digest: expected.digest, size: expected.size });
     const source = `${this.root} ${expected.digest}`;
-    if (expected.mediaType) return parseManifest(bytes, { mediaType: expected.mediaType, digest: expected.digest, source });
+    if (expected.mediaType)
+      return parseManifest(bytes, { mediaType: expected.mediaType, digest: expected.digest, source });
     try {
       return parseManifest(bytes, { digest: expected.digest, source });
     } catch {
@@ -234,7 +253,10 @@ export class OciLayoutStore implements Target, Deleter {
     const children =
       manifest.kind === 'index'
         ? manifest.index.manifests.map((d, i) => ({ d, field: `manifests[${i}]` }))
-        : [manifest.image.config, ...manifest.image.layers].map((d, i) => ({ d, field: i === 0 ? 'config' : `layers[${i - 1}]` }));
+        : [manifest.image.config, ...manifest.image.layers].map((d, i) => ({
+            d,
+            field: i === 0 ? 'config' : `layers[${i - 1}]`,
+          }));
     for (const { d, field } of children) {
       if (isNondistributableMediaType(d.mediaType) && (d.urls?.length ?? 0) > 0) continue;
       if (await fileExists(blobPath(this.root, d.digest), { signal })) continue;
@@ -248,14 +270,21 @@ export class OciLayoutStore implements Target, Deleter {
 
   private assertManifestSize(size: number, digest: Digest): void {
     if (size <= this.maxManifestBytes) return;
-    throw new OciError('OCI_MANIFEST_TOO_LARGE', `manifest ${digest} is ${size} bytes, more than the limit of ${this.maxManifestBytes} bytes`, {
-      registry: this.root,
-      digest,
-    });
+    throw new OciError(
+      'OCI_MANIFEST_TOO_LARGE',
+      `manifest ${digest} is ${size} bytes, more than the limit of ${this.maxManifestBytes} bytes`,
+      {
+        registry: this.root,
+        digest,
+      },
+    );
   }
 
   private blobUnknown(digest: Digest): OciError {
-    return new OciError('OCI_BLOB_UNKNOWN', `blob ${digest} not found in ${this.root}`, { registry: this.root, digest });
+    return new OciError('OCI_BLOB_UNKNOWN', `blob ${digest} not found in ${this.root}`, {
+      registry: this.root,
+      digest,
+    });
   }
 
   private manifestUnknown(reference: string): OciError {

@@ -34,7 +34,8 @@ export class ReferrerIndex {
 
   list(subject: Digest, artifactType?: string): Descriptor[] {
     const listed = [...(this.bySubject.get(subject)?.values() ?? [])];
-    const wanted = artifactType === undefined ? listed : listed.filter((d) => d.artifactType === artifactType);
+    const wanted =
+      artifactType === undefined ? listed : listed.filter((d) => d.artifactType === artifactType);
     return structuredClone(wanted);
   }
 }

@@ -8,6 +8,7 @@ import {
 import { MANIFEST_ACCEPT, normalizeMediaType } from '../mediatype/index.js';
 import { type Descriptor, type Manifest, parseManifest } from '../manifest/index.js';
 import { type RepositoryContext, deleteScopes, pullScopes, pushScopes, v2Path } from './repository-context.js';
+import { isRetryableNetworkError } from './retry.js';
 import { discard, header } from './transport.js';
 
 /** Resolves a tag or digest to a descriptor with a `HEAD` (free against Docker Hub's pull quota). */
@@ -32,11 +33,12 @@ export async function resolveManifest(ctx: RepositoryContext, reference: string,
 }
 
 /** Fetches a manifest, bounded in size and verified against its digest. */
-export async function fetchManifest(
-  ctx: RepositoryContext,
-  target: string | Descriptor,
-  signal?: AbortSignal,
-): Promise<Manifest> {
+export function fetchManifest(ctx: RepositoryContext, target: string | Descriptor, signal?: AbortSignal): Promise<Manifest> {
+  // The transport retries failed requests; a body that breaks off or arrives corrupt is retried here.
+  return ctx.transport.retrying(() => fetchManifestOnce(ctx, target, signal), signal);
+}
+
+async function fetchManifestOnce(ctx: RepositoryContext, target: string | Descriptor, signal?: AbortSignal): Promise<Manifest> {
   const reference = typeof target === 'string' ? target : target.digest;
   if (typeof target !== 'string' && target.size > ctx.maxManifestBytes) throw tooLarge(ctx, reference, target.size);
   const accept = typeof target === 'string' ? MANIFEST_ACCEPT : `${target.mediaType}, ${MANIFEST_ACCEPT}`;
@@ -129,13 +131,18 @@ export async function deleteManifest(ctx: RepositoryContext, reference: string, 
 async function readManifestBody(ctx: RepositoryContext, body: AsyncIterable<Uint8Array> & { destroy(): unknown }, reference: string): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of body) {
-    total += chunk.length;
-    if (total > ctx.maxManifestBytes) {
-      body.destroy();
-      throw tooLarge(ctx, reference, total);
+  try {
+    for await (const chunk of body) {
+      total += chunk.length;
+      if (total > ctx.maxManifestBytes) {
+        body.destroy();
+        throw tooLarge(ctx, reference, total);
+      }
+      chunks.push(Buffer.from(chunk));
     }
-    chunks.push(Buffer.from(chunk));
+  } catch (error) {
+    if (error instanceof OciError || !isRetryableNetworkError(error)) throw error;
+    throw new OciError('OCI_CONTENT_TRUNCATED', `manifest ${ctx.registry}/${ctx.repository}:${reference} broke off after ${total} bytes: ${(error as Error).message}`, contextOf(ctx, reference), { cause: error, retryable: true });
   }
   return Buffer.concat(chunks);
 }

@@ -164,6 +164,23 @@ export class RegistryTransport {
     }
   }
 
+  /**
+   * Runs an operation that reads a response body, again (under the retry policy) when it
+   * fails with a retryable error the transport could not see: a body that broke off, or
+   * content that did not match its digest.
+   */
+  async retrying<T>(operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        const retryable = error instanceof OciError && error.retryable && (error.code === 'OCI_CONTENT_TRUNCATED' || error.code === 'OCI_DIGEST_MISMATCH' || error.code === 'OCI_SIZE_INVALID');
+        if (!retryable || signal?.aborted || attempt >= this.options.retry.attempts) throw error;
+        await this.options.clock.sleep(backoffDelay(attempt, this.options.retry, this.options.random), signal);
+      }
+    }
+  }
+
   /** Sends and drains: for requests whose body does not matter. */
   async sendAndDiscard(request: RegistryRequest): Promise<Omit<RegistryResponse, 'body'>> {
     const response = await this.send(request);

@@ -27,12 +27,19 @@ export function describeBlobConformance(context: ConformanceContext): void {
     it('reports an unknown blob as absent, and fetching it as OCI_BLOB_UNKNOWN naming the digest', async () => {
       const blob = blobFixture(seededBytes(12, 100));
       expect(await context.store.blobExists(blob.descriptor)).toBe(false);
-      await expectAppError(context.store.fetchBlob(blob.descriptor), 'OCI_BLOB_UNKNOWN', blob.descriptor.digest);
+      await expectAppError(
+        context.store.fetchBlob(blob.descriptor),
+        'OCI_BLOB_UNKNOWN',
+        blob.descriptor.digest,
+      );
     });
 
     it('stores sha512-addressed content', async () => {
       const bytes = seededBytes(13, 5000);
-      const descriptor = { ...describeBytes(bytes, 'application/octet-stream'), digest: digestOf(bytes, 'sha512') };
+      const descriptor = {
+        ...describeBytes(bytes, 'application/octet-stream'),
+        digest: digestOf(bytes, 'sha512'),
+      };
       await context.store.pushBlob(descriptor, streamOf(bytes));
       expect((await readAll(await context.store.fetchBlob(descriptor))).equals(bytes)).toBe(true);
     });
@@ -40,10 +47,25 @@ export function describeBlobConformance(context: ConformanceContext): void {
     describe('never commits content that does not match its descriptor', () => {
       const bytes = seededBytes(14, 200_000);
       const good = blobFixture(bytes);
-      const cases: [string, Descriptor, Buffer, 'OCI_DIGEST_MISMATCH' | 'OCI_SIZE_INVALID' | 'OCI_CONTENT_TRUNCATED'][] = [
+      const cases: [
+        string,
+        Descriptor,
+        Buffer,
+        'OCI_DIGEST_MISMATCH' | 'OCI_SIZE_INVALID' | 'OCI_CONTENT_TRUNCATED',
+      ][] = [
         ['other content of the same size', good.descriptor, seededBytes(15, 200_000), 'OCI_DIGEST_MISMATCH'],
-        ['content longer than the size', good.descriptor, Buffer.concat([bytes, Buffer.from('x')]), 'OCI_SIZE_INVALID'],
-        ['content shorter than the size', good.descriptor, bytes.subarray(0, 150_000), 'OCI_CONTENT_TRUNCATED'],
+        [
+          'content longer than the size',
+          good.descriptor,
+          Buffer.concat([bytes, Buffer.from('x')]),
+          'OCI_SIZE_INVALID',
+        ],
+        [
+          'content shorter than the size',
+          good.descriptor,
+          bytes.subarray(0, 150_000),
+          'OCI_CONTENT_TRUNCATED',
+        ],
       ];
       for (const [title, descriptor, content, code] of cases) {
         it(`rejects ${title} with ${code}`, async () => {
@@ -65,7 +87,9 @@ export function describeBlobConformance(context: ConformanceContext): void {
 
     it('accepts concurrent pushes of the same blob', async () => {
       const blob = blobFixture(seededBytes(17, 1_000_000));
-      const pushes = Array.from({ length: 6 }, () => context.store.pushBlob(blob.descriptor, streamOf(blob.bytes, 8192)));
+      const pushes = Array.from({ length: 6 }, () =>
+        context.store.pushBlob(blob.descriptor, streamOf(blob.bytes, 8192)),
+      );
       await Promise.all(pushes);
       expect((await readAll(await context.store.fetchBlob(blob.descriptor))).equals(blob.bytes)).toBe(true);
     });
@@ -79,16 +103,24 @@ export function describeBlobConformance(context: ConformanceContext): void {
         context.store.pushBlob(blob.descriptor, streamOf(blob.bytes, 8192)),
       ]);
       // The corrupt push may only succeed by finding the good content already stored.
-      if (results[0]!.status === 'rejected') expect(results[0]!.reason).toMatchObject({ code: 'OCI_DIGEST_MISMATCH' });
+      if (results[0]!.status === 'rejected')
+        expect(results[0]!.reason).toMatchObject({ code: 'OCI_DIGEST_MISMATCH' });
       expect(results[1]!.status).toBe('fulfilled');
       expect((await readAll(await context.store.fetchBlob(blob.descriptor))).equals(blob.bytes)).toBe(true);
     });
 
     it('streams a large blob through push and fetch in chunks', async () => {
       const total = context.options.largeBlobBytes;
-      const descriptor: Descriptor = { mediaType: 'application/octet-stream', digest: digestOfGenerated(total), size: total };
+      const descriptor: Descriptor = {
+        mediaType: 'application/octet-stream',
+        digest: digestOfGenerated(total),
+        size: total,
+      };
       let produced = 0;
-      const source = Readable.from(countingChunks(total, (n) => (produced += n)), { objectMode: false });
+      const source = Readable.from(
+        countingChunks(total, (n) => (produced += n)),
+        { objectMode: false },
+      );
       await context.store.pushBlob(descriptor, source);
       expect(produced).toBe(total);
 

@@ -23,9 +23,12 @@ export function describeCancellationConformance(context: ConformanceContext): vo
         ['manifestExists', () => store.manifestExists(descriptor, { signal })],
         ['pushManifest', () => store.pushManifest(image.manifest, { tag: 'other', signal })],
         ['tag', () => store.tag(descriptor, 'other', { signal })],
-        ['listTags', async () => {
-          for await (const _tag of store.listTags({ signal })) void _tag;
-        }],
+        [
+          'listTags',
+          async () => {
+            for await (const _tag of store.listTags({ signal })) void _tag;
+          },
+        ],
         ['listReferrers', () => store.listReferrers(descriptor, { signal })],
       ];
       if (context.options.supportsDelete) {

@@ -3,8 +3,15 @@ import { digestOf } from '../../../kernel/index.js';
 import { MediaType } from '../../mediatype/index.js';
 import { expectAppError } from './assertions.js';
 import type { ConformanceContext } from './conformance.js';
-import { collect } from './conformance-manifests.js';
-import { blobFixture, imageFixture, pushFixture, referrerFixture, seededBytes, streamOf } from './fixtures.js';
+import {
+  blobFixture,
+  collect,
+  imageFixture,
+  pushFixture,
+  referrerFixture,
+  seededBytes,
+  streamOf,
+} from './fixtures.js';
 
 export function describeDeletionConformance(context: ConformanceContext): void {
   describe('deletion', () => {
@@ -27,10 +34,17 @@ export function describeDeletionConformance(context: ConformanceContext): void {
     it('removes a deleted referrer from its subject’s referrers', async () => {
       const subject = imageFixture({ seed: 63 });
       await pushFixture(context.store, subject);
-      const gone = referrerFixture(subject.manifest.descriptor, { seed: 64, artifactType: 'application/vnd.example.a' });
-      const stays = referrerFixture(subject.manifest.descriptor, { seed: 65, artifactType: 'application/vnd.example.b' });
+      const gone = referrerFixture(subject.manifest.descriptor, {
+        seed: 64,
+        artifactType: 'application/vnd.example.a',
+      });
+      const stays = referrerFixture(subject.manifest.descriptor, {
+        seed: 65,
+        artifactType: 'application/vnd.example.b',
+      });
       await pushFixture(context.store, gone);
       await pushFixture(context.store, stays);
+      expect(await context.store.listReferrers(subject.manifest.descriptor)).toHaveLength(2);
 
       await context.store.deleteManifest(gone.manifest.descriptor);
       const listed = await context.store.listReferrers(subject.manifest.descriptor);
@@ -47,7 +61,11 @@ export function describeDeletionConformance(context: ConformanceContext): void {
 
     it('answers deletes of unknown content with the matching *_UNKNOWN error', async () => {
       const descriptor = { mediaType: MediaType.OciManifest, digest: digestOf('never pushed'), size: 12 };
-      await expectAppError(context.store.deleteManifest(descriptor), 'OCI_MANIFEST_UNKNOWN', descriptor.digest);
+      await expectAppError(
+        context.store.deleteManifest(descriptor),
+        'OCI_MANIFEST_UNKNOWN',
+        descriptor.digest,
+      );
       await expectAppError(context.store.deleteBlob(descriptor), 'OCI_BLOB_UNKNOWN', descriptor.digest);
     });
   });

@@ -4,7 +4,7 @@ import { MediaType } from '../../mediatype/index.js';
 import { describeBytes, type Descriptor } from '../../manifest/index.js';
 import { expectAppError } from './assertions.js';
 import type { ConformanceContext } from './conformance.js';
-import { imageFixture, indexFixture, pushFixture } from './fixtures.js';
+import { collect, imageFixture, indexFixture, pushFixture } from './fixtures.js';
 
 export function describeManifestConformance(context: ConformanceContext): void {
   describe('manifests', () => {
@@ -15,7 +15,11 @@ export function describeManifestConformance(context: ConformanceContext): void {
 
       for (const reference of ['v1', descriptor.digest]) {
         const resolved = await context.store.resolve(reference);
-        expect(resolved).toMatchObject({ mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size });
+        expect(resolved).toMatchObject({
+          mediaType: descriptor.mediaType,
+          digest: descriptor.digest,
+          size: descriptor.size,
+        });
         const fetched = await context.store.fetchManifest(reference);
         expect(fetched.kind).toBe('image');
         expect(Buffer.from(fetched.bytes).equals(Buffer.from(bytes))).toBe(true);
@@ -36,7 +40,10 @@ export function describeManifestConformance(context: ConformanceContext): void {
     });
 
     it('stores an index and its child manifests, each resolvable by digest', async () => {
-      const children = [imageFixture({ seed: 23 }), imageFixture({ seed: 24, platform: { os: 'linux', architecture: 'arm64' } })];
+      const children = [
+        imageFixture({ seed: 23 }),
+        imageFixture({ seed: 24, platform: { os: 'linux', architecture: 'arm64' } }),
+      ];
       const index = indexFixture(children);
       await pushFixture(context.store, index, { tag: 'multi' });
 
@@ -45,7 +52,9 @@ export function describeManifestConformance(context: ConformanceContext): void {
       expect(fetched.descriptor.mediaType).toBe(MediaType.OciIndex);
       expect(Buffer.from(fetched.bytes).equals(Buffer.from(index.manifest.bytes))).toBe(true);
       for (const child of children) {
-        expect((await context.store.resolve(child.manifest.descriptor.digest)).digest).toBe(child.manifest.descriptor.digest);
+        expect((await context.store.resolve(child.manifest.descriptor.digest)).digest).toBe(
+          child.manifest.descriptor.digest,
+        );
         const bytes = (await context.store.fetchManifest(child.manifest.descriptor)).bytes;
         expect(Buffer.from(bytes).equals(Buffer.from(child.manifest.bytes))).toBe(true);
       }
@@ -54,7 +63,9 @@ export function describeManifestConformance(context: ConformanceContext): void {
     it('stores a manifest pushed without a tag, by digest only', async () => {
       const image = imageFixture({ seed: 25 });
       await pushFixture(context.store, image);
-      expect((await context.store.resolve(image.manifest.descriptor.digest)).digest).toBe(image.manifest.descriptor.digest);
+      expect((await context.store.resolve(image.manifest.descriptor.digest)).digest).toBe(
+        image.manifest.descriptor.digest,
+      );
       expect(await collect(context.store.listTags())).toEqual([]);
     });
 
@@ -82,7 +93,10 @@ export function describeManifestConformance(context: ConformanceContext): void {
       const forged = Buffer.from(image.manifest.bytes);
       forged[forged.indexOf('"schemaVersion":2') + 16] = '3'.charCodeAt(0);
       await expectAppError(
-        context.store.pushManifest({ descriptor: image.manifest.descriptor, bytes: forged }, { tag: 'forged' }),
+        context.store.pushManifest(
+          { descriptor: image.manifest.descriptor, bytes: forged },
+          { tag: 'forged' },
+        ),
         'OCI_DIGEST_MISMATCH',
       );
       expect(await context.store.manifestExists(image.manifest.descriptor)).toBe(false);
@@ -90,22 +104,29 @@ export function describeManifestConformance(context: ConformanceContext): void {
     });
 
     it('refuses bytes that are not a manifest', async () => {
-      const bytes = Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}');
+      const bytes = Buffer.from(
+        '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}',
+      );
       const descriptor = describeBytes(bytes, MediaType.OciManifest);
-      await expectAppError(context.store.pushManifest({ descriptor, bytes }, { tag: 'broken' }), 'OCI_MANIFEST_INVALID');
+      await expectAppError(
+        context.store.pushManifest({ descriptor, bytes }, { tag: 'broken' }),
+        'OCI_MANIFEST_INVALID',
+      );
       await expectAppError(context.store.resolve('broken'), 'OCI_MANIFEST_UNKNOWN');
     });
 
     it('refuses to fetch a manifest larger than the size limit', async () => {
       const limit = context.options.maxManifestBytes;
-      const descriptor: Descriptor = { mediaType: MediaType.OciManifest, digest: digestOf('large'), size: limit + 1 };
-      await expectAppError(context.store.fetchManifest(descriptor), 'OCI_MANIFEST_TOO_LARGE', descriptor.digest);
+      const descriptor: Descriptor = {
+        mediaType: MediaType.OciManifest,
+        digest: digestOf('large'),
+        size: limit + 1,
+      };
+      await expectAppError(
+        context.store.fetchManifest(descriptor),
+        'OCI_MANIFEST_TOO_LARGE',
+        descriptor.digest,
+      );
     });
   });
-}
-
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
 }

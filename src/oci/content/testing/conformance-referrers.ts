@@ -14,9 +14,17 @@ export function describeReferrerConformance(context: ConformanceContext): void {
       const subject = imageFixture({ seed: 41 });
       await pushFixture(context.store, subject, { tag: 'app' });
       const target = subject.manifest.descriptor;
-      const sbom = referrerFixture(target, { seed: 42, artifactType: SBOM, annotations: { 'org.example.kind': 'sbom' } });
+      const sbom = referrerFixture(target, {
+        seed: 42,
+        artifactType: SBOM,
+        annotations: { 'org.example.kind': 'sbom' },
+      });
       const signature = referrerFixture(target, { seed: 43, configMediaType: SIGNATURE_CONFIG });
-      const bundle = indexFixture([], { subject: target, artifactType: BUNDLE, annotations: { 'org.example.kind': 'bundle' } });
+      const bundle = indexFixture([], {
+        subject: target,
+        artifactType: BUNDLE,
+        annotations: { 'org.example.kind': 'bundle' },
+      });
       for (const referrer of [sbom, signature, bundle]) await pushFixture(context.store, referrer);
 
       const listed = byDigest(await context.store.listReferrers(target));
@@ -54,7 +62,9 @@ export function describeReferrerConformance(context: ConformanceContext): void {
       expect(sboms.map((d) => d.digest)).toEqual([sbom.manifest.descriptor.digest]);
       const signatures = await context.store.listReferrers(target, { artifactType: SIGNATURE_CONFIG });
       expect(signatures.map((d) => d.digest)).toEqual([signature.manifest.descriptor.digest]);
-      expect(await context.store.listReferrers(target, { artifactType: 'application/vnd.example.none' })).toEqual([]);
+      expect(
+        await context.store.listReferrers(target, { artifactType: 'application/vnd.example.none' }),
+      ).toEqual([]);
     });
 
     it('lists a referrer pushed before its subject exists', async () => {
@@ -78,6 +88,12 @@ export function describeReferrerConformance(context: ConformanceContext): void {
       const referrer = referrerFixture(one.manifest.descriptor, { seed: 51, artifactType: SBOM });
       await pushFixture(context.store, referrer);
       expect(await context.store.listReferrers(two.manifest.descriptor)).toEqual([]);
+      expect(await context.store.listReferrers(one.manifest.descriptor)).toHaveLength(1);
+
+      const later = referrerFixture(two.manifest.descriptor, { seed: 55, artifactType: SBOM });
+      await pushFixture(context.store, later);
+      const listed = await context.store.listReferrers(two.manifest.descriptor);
+      expect(listed.map((d) => d.digest)).toEqual([later.manifest.descriptor.digest]);
       expect(await context.store.listReferrers(one.manifest.descriptor)).toHaveLength(1);
     });
 

@@ -3,8 +3,7 @@ import { MediaType } from '../../mediatype/index.js';
 import { digestOf } from '../../../kernel/index.js';
 import { expectAppError } from './assertions.js';
 import type { ConformanceContext } from './conformance.js';
-import { collect } from './conformance-manifests.js';
-import { imageFixture, pushFixture } from './fixtures.js';
+import { collect, imageFixture, pushFixture } from './fixtures.js';
 
 // Unsorted, with upper case, digits and a prefix pair, to show the order is lexical (byte order).
 const TAGS = ['v2', 'latest', '1.0', 'B', 'v10', 'a', 'a-1', 'v1'];
@@ -31,7 +30,9 @@ export function describeTagConformance(context: ConformanceContext): void {
       await pushFixture(context.store, first, { tag: 'rolling' });
       await pushFixture(context.store, second, { tag: 'rolling' });
       expect((await context.store.resolve('rolling')).digest).toBe(second.manifest.descriptor.digest);
-      expect((await context.store.resolve(first.manifest.descriptor.digest)).digest).toBe(first.manifest.descriptor.digest);
+      expect((await context.store.resolve(first.manifest.descriptor.digest)).digest).toBe(
+        first.manifest.descriptor.digest,
+      );
       expect(await collect(context.store.listTags())).toEqual(['rolling']);
     });
 
@@ -57,13 +58,24 @@ export function describeTagConformance(context: ConformanceContext): void {
 
       it('pages through all tags whatever the page size', async () => {
         await pushTagged();
-        for (const pageSize of [1, 3, 100]) expect(await collect(context.store.listTags({ pageSize }))).toEqual(SORTED);
+        for (const pageSize of [1, 3, 100])
+          expect(await collect(context.store.listTags({ pageSize }))).toEqual(SORTED);
       });
 
       it('starts after `last`, whether or not `last` is a tag', async () => {
         await pushTagged();
-        expect(await collect(context.store.listTags({ last: 'a' }))).toEqual(['a-1', 'latest', 'v1', 'v10', 'v2']);
-        expect(await collect(context.store.listTags({ last: 'latest', pageSize: 2 }))).toEqual(['v1', 'v10', 'v2']);
+        expect(await collect(context.store.listTags({ last: 'a' }))).toEqual([
+          'a-1',
+          'latest',
+          'v1',
+          'v10',
+          'v2',
+        ]);
+        expect(await collect(context.store.listTags({ last: 'latest', pageSize: 2 }))).toEqual([
+          'v1',
+          'v10',
+          'v2',
+        ]);
         expect(await collect(context.store.listTags({ last: 'b' }))).toEqual(['latest', 'v1', 'v10', 'v2']);
         expect(await collect(context.store.listTags({ last: 'v2' }))).toEqual([]);
       });

@@ -93,7 +93,10 @@ export interface IndexFixtureOptions {
 }
 
 /** An OCI image index over the given manifests, each entry carrying the platform it was built for. */
-export function indexFixture(children: ManifestFixture[], options: IndexFixtureOptions = {}): ManifestFixture {
+export function indexFixture(
+  children: ManifestFixture[],
+  options: IndexFixtureOptions = {},
+): ManifestFixture {
   const index: ImageIndex = {
     schemaVersion: 2,
     mediaType: MediaType.OciIndex,
@@ -122,11 +125,18 @@ export function referrerFixture(subject: Descriptor, options: ReferrerFixtureOpt
   const payload = blobFixture(seededBytes(options.seed ?? 7, 256), 'application/vnd.example.payload.v1');
   const config = options.artifactType
     ? { descriptor: EMPTY_CONFIG, bytes: Buffer.from(EMPTY_CONFIG_BYTES) }
-    : blobFixture(Buffer.from(`{"seed":${options.seed ?? 7}}`), options.configMediaType ?? 'application/vnd.example.config.v1+json');
+    : blobFixture(
+        Buffer.from(`{"seed":${options.seed ?? 7}}`),
+        options.configMediaType ?? 'application/vnd.example.config.v1+json',
+      );
   const image: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.OciManifest,
-    config: { mediaType: config.descriptor.mediaType, digest: config.descriptor.digest, size: config.descriptor.size },
+    config: {
+      mediaType: config.descriptor.mediaType,
+      digest: config.descriptor.digest,
+      size: config.descriptor.size,
+    },
     layers: [payload.descriptor],
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
   };
@@ -141,7 +151,11 @@ export interface PushFixtureOptions {
 }
 
 /** Pushes a fixture the way a copy does: blobs, then child manifests, then the manifest. */
-export async function pushFixture(store: Target, fixture: ManifestFixture, options: PushFixtureOptions = {}): Promise<void> {
+export async function pushFixture(
+  store: Target,
+  fixture: ManifestFixture,
+  options: PushFixtureOptions = {},
+): Promise<void> {
   const { signal } = options;
   for (const blob of fixture.blobs) await store.pushBlob(blob.descriptor, streamOf(blob.bytes), { signal });
   for (const child of fixture.children) await pushFixture(store, child, { signal });
@@ -163,4 +177,11 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Gathers an async iterable (a tag listing) into an array. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
 }

@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { OciError } from '../../../kernel/index.js';
 import type { CallOptions, ListReferrersOptions, ListTagsOptions, PushManifestOptions, Target } from '../../content/index.js';
 import type { Descriptor, Manifest } from '../../manifest/index.js';
