@@ -29,6 +29,6 @@ export {
 } from './digest.js';
 export { sleep, throwIfAborted, abortedError, anySignal } from './abort.js';
 export { type Clock, systemClock } from './clock.js';
-export { Limiter } from './limiter.js';
+export { Limiter, KeyedMutex } from './limiter.js';
 export { createLogger, silentLogger, type Logger, type CreateLoggerOptions } from './log.js';
 export { redactText, redactUrl, redactHeaders, REDACTED } from './redact.js';

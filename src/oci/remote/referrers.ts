@@ -109,6 +109,19 @@ export async function updateFallbackIndex(
   mode: 'add' | 'remove',
   signal?: AbortSignal,
 ): Promise<void> {
+  // Within this process, updates of one index wait for each other; the read-back below
+  // handles other writers.
+  const key = `${ctx.registry}/${ctx.repository}@${subjectDigest}`;
+  await ctx.updates.run(key, () => updateOnce(ctx, subjectDigest, referrer, mode, signal));
+}
+
+async function updateOnce(
+  ctx: RepositoryContext,
+  subjectDigest: string,
+  referrer: Descriptor,
+  mode: 'add' | 'remove',
+  signal?: AbortSignal,
+): Promise<void> {
   const tag = fallbackTag(subjectDigest);
   for (let attempt = 1; attempt <= FALLBACK_UPDATE_ATTEMPTS; attempt++) {
     const current = await readFallbackIndex(ctx, subjectDigest, signal);

@@ -1,4 +1,4 @@
-import type { Logger } from '../../kernel/index.js';
+import type { KeyedMutex, Logger } from '../../kernel/index.js';
 import type { Scope } from './scope.js';
 import { repositoryScope } from './scope.js';
 import type { RegistryTransport } from './transport.js';
@@ -15,6 +15,8 @@ export interface RepositoryContext {
   uploadChunkSize?: number;
   /** Whether the registry answers the Referrers API (session-wide memory; undefined = not yet known). */
   referrersApi: ReferrersCapability;
+  /** Serialises read-modify-write updates (referrers fallback indexes) within the session. */
+  updates: KeyedMutex;
 }
 
 export interface ReferrersCapability {

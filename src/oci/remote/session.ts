@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { AppError, type Clock, type Logger, silentLogger, systemClock } from '../../kernel/index.js';
+import { AppError, type Clock, KeyedMutex, type Logger, silentLogger, systemClock } from '../../kernel/index.js';
 import { type RepositoryName, canonicalRegistry, isLoopbackRegistry, registryEndpoint } from '../ref/index.js';
 import { RegistryAuth } from './auth/registry-auth.js';
 import { TokenCache } from './auth/token-cache.js';
@@ -56,6 +56,7 @@ export class RegistrySession {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly insecure: Set<string>;
+  private readonly updates = new KeyedMutex();
 
   constructor(private readonly options: RegistrySessionOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -86,6 +87,7 @@ export class RegistrySession {
       maxManifestBytes: this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
       uploadChunkSize: this.options.uploadChunkSize,
       referrersApi: this.referrersCapability(registry),
+      updates: this.updates,
     });
   }
 
