@@ -124,6 +124,14 @@ describeWith('airlock CLI against real registries', () => {
     expect(config.stdout).toMatch(/Platform +linux\/arm64/);
   });
 
+  it('lists the repositories of a registry, page by page', async () => {
+    const run = await runCli(['catalog', '--json', source.host], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toContain('library/app');
+    const filtered = await runCli(['catalog', '--prefix', 'nothing/', source.host], env);
+    expect(filtered.stdout).toBe('');
+  });
+
   it('shows referrers as a tree', async () => {
     const run = await runCli(['referrers', `${source.host}/library/app:1.2.0`], env);
     expect(run.code).toBe(0);

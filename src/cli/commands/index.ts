@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerCatalogCommand } from './catalog.js';
 import { registerCopyCommand } from './copy.js';
 import { registerInspectCommand } from './inspect.js';
 import { registerLoginCommands } from './login.js';
@@ -14,6 +15,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerSyncCommand(program, io);
   registerInspectCommand(program, io);
   registerTagsCommand(program, io);
+  registerCatalogCommand(program, io);
   registerReferrersCommand(program, io);
   registerLoginCommands(program, io);
   registerRegistryCommand(program, io);
