@@ -1,3 +1,14 @@
+import {
+  type HeaderCursor as Cursor,
+  SEPARATORS,
+  TOKEN,
+  atEnd,
+  cursorOf,
+  match,
+  peek,
+  readQuoted,
+  skipSpaces,
+} from './header-cursor.js';
 /**
  * A challenge of a `WWW-Authenticate` response header (RFC 9110 §11.6.1, §11.3):
  * `Bearer realm="https://auth.example/token",service="registry.example"`.
@@ -31,19 +42,11 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Aut
   return challenges;
 }
 
-interface Cursor {
-  readonly text: string;
-  pos: number;
-}
-
-const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
 const TOKEN68 = /[A-Za-z0-9\-._~+/]+=*/y;
 const BARE_VALUE = /[^,\s]*/y;
-const SPACES = /[ \t]*/y;
-const SEPARATORS = /[\s,]*/y;
 
 function parseHeaderValue(text: string): AuthChallenge[] {
-  const cursor: Cursor = { text, pos: 0 };
+  const cursor = cursorOf(text);
   const challenges: AuthChallenge[] = [];
   for (;;) {
     match(cursor, SEPARATORS);
@@ -105,25 +108,8 @@ function readParam(cursor: Cursor): { name: string; value: string } | undefined 
   if (peek(cursor) !== '=') return undefined;
   cursor.pos += 1;
   skipSpaces(cursor);
-  const value = peek(cursor) === '"' ? readQuoted(cursor) : (match(cursor, BARE_VALUE) ?? '');
+  const value = peek(cursor) === '"' ? quotedOrUndefined(cursor) : (match(cursor, BARE_VALUE) ?? '');
   return value === undefined ? undefined : { name: name.toLowerCase(), value };
-}
-
-/** A quoted-string with quoted-pairs unescaped (RFC 9110 §5.6.4); undefined when unterminated. */
-function readQuoted(cursor: Cursor): string | undefined {
-  const { text } = cursor;
-  let value = '';
-  for (let i = cursor.pos + 1; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === '"') {
-      cursor.pos = i + 1;
-      return value;
-    }
-    if (char === '\\') i += 1;
-    if (i < text.length) value += text[i];
-  }
-  cursor.pos = text.length;
-  return undefined;
 }
 
 /**
@@ -155,23 +141,8 @@ function skipElement(cursor: Cursor): void {
   cursor.pos = text.length;
 }
 
-/** Matches a sticky pattern at the cursor and moves past it; undefined when it does not match. */
-function match(cursor: Cursor, pattern: RegExp): string | undefined {
-  pattern.lastIndex = cursor.pos;
-  const found = pattern.exec(cursor.text);
-  if (found === null) return undefined;
-  cursor.pos = pattern.lastIndex;
-  return found[0];
-}
-
-function skipSpaces(cursor: Cursor): void {
-  match(cursor, SPACES);
-}
-
-function peek(cursor: Cursor): string {
-  return cursor.text[cursor.pos] ?? '';
-}
-
-function atEnd(cursor: Cursor): boolean {
-  return cursor.pos >= cursor.text.length;
+/** A quoted value, or undefined when it is unterminated (the challenge is then unreadable). */
+function quotedOrUndefined(cursor: Cursor): string | undefined {
+  const { value, terminated } = readQuoted(cursor);
+  return terminated ? value : undefined;
 }

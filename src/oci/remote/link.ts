@@ -1,3 +1,12 @@
+import {
+  type HeaderCursor as Cursor,
+  SEPARATORS,
+  SPACES,
+  TOKEN,
+  cursorOf,
+  match,
+  readQuoted,
+} from './header-cursor.js';
 /**
  * The URL of the next page named by `Link` response headers (RFC 8288 §3), as registries
  * send for paginated `_catalog` and `tags/list` answers (distribution-spec v1.1 "Listing
@@ -40,19 +49,11 @@ interface LinkValue {
   params: Map<string, string>;
 }
 
-interface Cursor {
-  readonly text: string;
-  pos: number;
-}
-
-const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
 const BARE_VALUE = /[^;,\s]*/y;
-const SPACES = /[ \t]*/y;
-const SEPARATORS = /[\s,]*/y;
 
 /** `link-value = "<" URI-Reference ">" *( OWS ";" OWS link-param )`, repeated with ",". */
 function parseLinkValues(text: string): LinkValue[] {
-  const cursor: Cursor = { text, pos: 0 };
+  const cursor = cursorOf(text);
   const links: LinkValue[] = [];
   for (;;) {
     match(cursor, SEPARATORS);
@@ -88,23 +89,10 @@ function readParams(cursor: Cursor): Map<string, string> {
     if (cursor.text[cursor.pos] === '=') {
       cursor.pos += 1;
       match(cursor, SPACES);
-      value = (cursor.text[cursor.pos] === '"' ? readQuoted(cursor) : match(cursor, BARE_VALUE)) ?? '';
+      value = (cursor.text[cursor.pos] === '"' ? readQuoted(cursor).value : match(cursor, BARE_VALUE)) ?? '';
     }
     if (!params.has(name.toLowerCase())) params.set(name.toLowerCase(), value);
   }
-}
-
-/** A quoted-string (RFC 9110 §5.6.4) with quoted-pairs unescaped; an unterminated one runs to the end. */
-function readQuoted(cursor: Cursor): string {
-  const { text } = cursor;
-  let value = '';
-  let i = cursor.pos + 1;
-  for (; i < text.length && text[i] !== '"'; i++) {
-    if (text[i] === '\\') i += 1;
-    if (i < text.length) value += text[i];
-  }
-  cursor.pos = Math.min(i + 1, text.length);
-  return value;
 }
 
 /** Skips to the next "," outside a quoted string or a `<…>` target, or to the end. */
@@ -124,14 +112,6 @@ function skipElement(cursor: Cursor): void {
     else if (char === ',') return;
   }
   cursor.pos = text.length;
-}
-
-function match(cursor: Cursor, pattern: RegExp): string | undefined {
-  pattern.lastIndex = cursor.pos;
-  const found = pattern.exec(cursor.text);
-  if (found === null) return undefined;
-  cursor.pos = pattern.lastIndex;
-  return found[0];
 }
 
 function toUrl(value: string | URL, base?: URL): URL | undefined {
