@@ -4,7 +4,8 @@ import { createRegistrySession } from '../../app/registry-access.js';
 import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { type RegistryFlags, cliLogger, parsePlatforms, positiveInt, writeJson } from '../options.js';
-import { formatReportLine, formatSummary, reportJson } from '../render/copy-report.js';
+import type { RateLimitInfo } from '../../oci/remote/index.js';
+import { formatRateLimit, formatReportLine, formatSummary, reportJson } from '../render/copy-report.js';
 import { CopyProgress } from '../render/progress.js';
 
 export interface CopyFlags extends RegistryFlags {
@@ -52,6 +53,7 @@ export async function runCopy(
   const progress = new CopyProgress(io.stderr, !flags.json);
   const started = Date.now();
   let reports: CopyReport[];
+  let rateLimits = new Map<string, RateLimitInfo>();
   try {
     reports = await execute({
       session,
@@ -68,14 +70,16 @@ export async function runCopy(
     });
   } finally {
     progress.stop();
+    rateLimits = await session.rateLimits();
     await session.close();
   }
   const elapsed = Date.now() - started;
   if (flags.json) {
-    writeJson(io, { ...header?.(reports), images: reports.map(reportJson), elapsedMs: elapsed });
+    writeJson(io, { ...header?.(reports), images: reports.map(reportJson), elapsedMs: elapsed, rateLimits: Object.fromEntries(rateLimits) });
   } else {
     for (const report of reports) io.stdout.write(`${formatReportLine(report)}\n`);
     if (reports.length !== 1 || reports[0]?.error === undefined) io.stdout.write(`${formatSummary(reports, elapsed)}\n`);
+    for (const [registry, info] of rateLimits) io.stderr.write(`${formatRateLimit(registry, info)}\n`);
   }
   setExitCode(command, copyExitCode(reports));
 }

@@ -1,24 +1,29 @@
 import type { Command } from 'commander';
-import { collectRegistryGarbage, DEFAULT_REGISTRY_LISTEN, startRegistry } from '../../app/registry.js';
-import { resolveDataDir } from '../../app/data-dir.js';
-import { AppError, createLogger } from '../../kernel/index.js';
 import {
-  type GcReport,
+  collectRegistryGarbage,
+  DEFAULT_REGISTRY_LISTEN,
   formatDuration,
+  type GcReport,
   generateRobotToken,
   hashPassword,
   hashRobotToken,
   loadRegistryConfigFile,
   parseDuration,
   type RegistryConfig,
-} from '../../registry/index.js';
-import { type CliIo, print } from '../io.js';
+} from '../../app/registry.js';
+import { runRegistry } from '../../app/registry-cluster.js';
+import { resolveDataDir } from '../../app/data-dir.js';
+import { AppError, createLogger } from '../../kernel/index.js';
+import { type CliIo, print, readAll } from '../io.js';
 
 /** Grace period of `registry gc`: longer than any push takes between uploading a blob and its manifest. */
 const DEFAULT_GC_GRACE = '1h';
+/** More worker processes than this is a typo, not a deployment. */
+const MAX_WORKERS = 64;
 
 interface ServeFlags {
   listen?: string;
+  workers?: string;
   data?: string;
   config?: string;
   logLevel?: string;
@@ -47,39 +52,74 @@ export function registerRegistryCommand(program: Command, io: CliIo): void {
     .option('--listen <host:port>', `address to listen on (default ${DEFAULT_REGISTRY_LISTEN})`)
     .option('--data <dir>', 'Airlock data directory (default $AIRLOCK_DATA_DIR, else ./.airlock)')
     .option('--config <file>', 'registry configuration (YAML): auth, namespaces, limits')
-    .option('--log-level <level>', 'log level: debug shows every request (default $AIRLOCK_LOG_LEVEL, else info)')
+    .option('--workers <n>', 'processes serving the port and storage together (default 1; e.g. one per core)')
+    .option(
+      '--log-level <level>',
+      'log level: debug shows every request (default $AIRLOCK_LOG_LEVEL, else info)',
+    )
     .action((flags: ServeFlags) => serve(flags, io));
 
   registry
     .command('gc')
-    .description('Remove blobs and manifests nothing references, and expired uploads; safe while the registry serves')
+    .description(
+      'Remove blobs and manifests nothing references, and expired uploads; safe while the registry serves',
+    )
     .option('--data <dir>', 'Airlock data directory (default $AIRLOCK_DATA_DIR, else ./.airlock)')
     .option('--config <file>', 'registry configuration (for the upload expiry)')
     .option('--dry-run', 'only report what would be removed')
     .option('--grace <duration>', 'keep anything touched more recently than this', DEFAULT_GC_GRACE)
-    .option('--delete-untagged', 'also remove manifests no tag reaches (directly, through an index, or as a referrer)')
+    .option(
+      '--delete-untagged',
+      'also remove manifests no tag reaches (directly, through an index, or as a referrer)',
+    )
     .option('--json', 'print the report as JSON')
     .action((flags: GcFlags) => gc(flags, io));
 
   registry
     .command('hash-password')
     .description('Read a password from standard input and print its hash for auth.users[].passwordHash')
-    .option('--robot', 'instead, generate a robot token and print it with its hash for auth.robots[].tokenHash')
+    .option(
+      '--robot',
+      'instead, generate a robot token and print it with its hash for auth.robots[].tokenHash',
+    )
     .action((flags: { robot?: boolean }) => hashSecret(flags, io));
 }
 
 async function serve(flags: ServeFlags, io: CliIo): Promise<void> {
   const dataDir = resolveDataDir(flags.data, io.env);
   const config = await loadConfig(flags.config, io);
-  const logger = createLogger({ level: flags.logLevel, base: { component: 'registry' }, destination: io.stderr });
-  const running = await startRegistry({ dataDir, listen: flags.listen, config, logger, signal: io.signal });
-  const auth = running.auth === 'open' ? 'anonymous push and pull (loopback only)' : `token auth at ${running.url}/token`;
-  print(io.stdout, `Airlock registry listening on ${running.url} (storage ${running.root}; ${auth})`);
-  await new Promise<void>((resolve) => {
-    if (io.signal.aborted) resolve();
-    else io.signal.addEventListener('abort', () => resolve(), { once: true });
+  const logger = createLogger({
+    level: flags.logLevel,
+    base: { component: 'registry' },
+    destination: io.stderr,
   });
-  await running.close();
+  await runRegistry({
+    dataDir,
+    listen: flags.listen,
+    config,
+    logger,
+    workers: parseWorkers(flags.workers),
+    signal: io.signal,
+    onListening: (running) => {
+      const auth =
+        running.auth === 'open'
+          ? 'anonymous push and pull (loopback only)'
+          : `token auth at ${running.url}/token`;
+      print(io.stdout, `Airlock registry listening on ${running.url} (storage ${running.root}; ${auth})`);
+    },
+  });
+}
+
+function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new AppError(
+      'USAGE_INVALID',
+      `--workers must be a whole number from 1 to ${MAX_WORKERS}, got "${value}"`,
+    );
+  }
+  return workers;
 }
 
 async function gc(flags: GcFlags, io: CliIo): Promise<void> {
@@ -117,25 +157,23 @@ async function hashSecret(flags: { robot?: boolean }, io: CliIo): Promise<void> 
     const token = generateRobotToken();
     print(io.stdout, `token: ${token}`);
     print(io.stdout, `tokenHash: '${hashRobotToken(token)}'`);
-    print(io.stderr, 'The token is shown only now: give it to the robot; put only tokenHash in the configuration.');
+    print(
+      io.stderr,
+      'The token is shown only now: give it to the robot; put only tokenHash in the configuration.',
+    );
     return;
   }
-  const password = (await readStdin(io.signal)).replace(/\r?\n$/, '');
-  if (password === '') throw new AppError('USAGE_INVALID', 'no password on standard input: e.g. `printf %s "$PASSWORD" | airlock registry hash-password`');
+  const password = (await readAll(io.stdin)).replace(/\r?\n$/, '');
+  if (password === '')
+    throw new AppError(
+      'USAGE_INVALID',
+      'no password on standard input: e.g. `printf %s "$PASSWORD" | airlock registry hash-password`',
+    );
   print(io.stdout, `passwordHash: '${await hashPassword(password)}'`);
 }
 
 async function loadConfig(path: string | undefined, io: CliIo): Promise<RegistryConfig | undefined> {
   return path === undefined ? undefined : loadRegistryConfigFile(path, { signal: io.signal });
-}
-
-async function readStdin(signal: AbortSignal): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    if (signal.aborted) break;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function formatBytes(bytes: number): string {

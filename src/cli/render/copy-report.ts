@@ -1,5 +1,6 @@
 import type { CopyReport } from '../../app/copy-service.js';
 import type { CopyResult } from '../../oci/copy/index.js';
+import type { RateLimitInfo } from '../../oci/remote/index.js';
 import { formatBytes, formatDuration, plural, shortDigest } from './format.js';
 
 /** One line per image: what happened, where, and how much moved. */
@@ -53,4 +54,10 @@ export function formatSummary(reports: CopyReport[], elapsedMs: number): string 
 export function reportJson(report: CopyReport): Record<string, unknown> {
   if (report.error) return { source: report.source, destination: report.destination, error: report.error.toJSON() };
   return { ...report.result!, source: report.source, destination: report.destination };
+}
+
+/** Docker Hub's pull quota as the registry last reported it: `docker.io pull quota: 76 of 100 left per 6 h`. */
+export function formatRateLimit(registry: string, info: RateLimitInfo): string {
+  const window = info.windowSeconds ? ` per ${formatDuration(info.windowSeconds * 1000)}` : '';
+  return `${registry} pull quota: ${info.remaining} of ${info.limit} left${window}${info.source ? ` (counted for ${info.source})` : ''}`;
 }

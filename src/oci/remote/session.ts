@@ -102,6 +102,16 @@ export class RegistrySession {
     return transport ? (await transport).rateLimit : undefined;
   }
 
+  /** Every Docker Hub-style quota a registry reported in this session, by registry. */
+  async rateLimits(): Promise<Map<string, RateLimitInfo>> {
+    const out = new Map<string, RateLimitInfo>();
+    for (const [registry, pending] of this.transports) {
+      const info = await pending.then((t) => t.rateLimit, () => undefined);
+      if (info) out.set(registry, info);
+    }
+    return out;
+  }
+
   /** Whether the registry was seen to support the Referrers API (undefined: not yet known). */
   referrersApiSupported(registry: string): boolean | undefined {
     return this.referrerSupport.get(canonicalRegistry(registry));
