@@ -52,3 +52,4 @@ export {
   type SkopeoInspectResult,
   type SkopeoRunOptions,
 } from './skopeo.js';
+export { createTestDatabase, type TestDatabase } from './postgres.js';
