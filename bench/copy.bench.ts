@@ -26,7 +26,11 @@ const benchmark: Benchmark = {
   requires: ['docker-registry', 'skopeo'],
   async run() {
     const airlock = builtAirlock();
-    const registries = await Promise.all([startDockerRegistry(), startDockerRegistry(), startDockerRegistry()]);
+    const registries = await Promise.all([
+      startDockerRegistry(),
+      startDockerRegistry(),
+      startDockerRegistry(),
+    ]);
     const [source, forSkopeo, forAirlock] = registries as [DockerRegistry, DockerRegistry, DockerRegistry];
     try {
       await seed(source);
@@ -39,7 +43,9 @@ const benchmark: Benchmark = {
         warm.skopeo.push(await skopeoSyncAll(source, forSkopeo, round));
         warm.airlock.push(await airlockSyncAll(airlock, source, forAirlock, round));
       }
-      console.log(`20 images × 5 layers × 2 MiB (2 shared) + 5 images × 2 platforms, docker-registry → docker-registry; median of ${ROUNDS} rounds, one process per repository`);
+      console.log(
+        `20 images × 5 layers × 2 MiB (2 shared) + 5 images × 2 platforms, docker-registry → docker-registry; median of ${ROUNDS} rounds, one process per repository`,
+      );
       printTable([
         ['run', 'skopeo sync', 'airlock sync', 'ratio', 'target'],
         row('cold', cold, '≤ 0.35×'),
@@ -54,7 +60,13 @@ const benchmark: Benchmark = {
 export default benchmark;
 
 async function seed(source: DockerRegistry): Promise<void> {
-  const app = await makeImageSet({ images: 20, layersPerImage: 5, layerSize: 2 * MiB, sharedBaseLayers: 2, seed: 'bench-app' });
+  const app = await makeImageSet({
+    images: 20,
+    layersPerImage: 5,
+    layerSize: 2 * MiB,
+    sharedBaseLayers: 2,
+    seed: 'bench-app',
+  });
   const multi = await makeImageSet({
     images: 5,
     layersPerImage: 3,
@@ -63,8 +75,12 @@ async function seed(source: DockerRegistry): Promise<void> {
     seed: 'bench-multi',
     multiArch: { platforms: ['linux/amd64', 'linux/arm64'] },
   });
-  for (const [repository, set] of [[REPOSITORIES[0]!, app], [REPOSITORIES[1]!, multi]] as const) {
-    for (const { tag, fixture } of set.images) await pushFixtureToRegistry(fixture, { host: source.host, repository, tag });
+  for (const [repository, set] of [
+    [REPOSITORIES[0]!, app],
+    [REPOSITORIES[1]!, multi],
+  ] as const) {
+    for (const { tag, fixture } of set.images)
+      await pushFixtureToRegistry(fixture, { host: source.host, repository, tag });
   }
   console.log(`corpus: ${((app.totalBytes + multi.totalBytes) / MiB).toFixed(0)} MiB of distinct content`);
 }
@@ -80,33 +96,76 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function skopeoSyncAll(source: DockerRegistry, destination: DockerRegistry, round: number): Promise<number> {
+async function skopeoSyncAll(
+  source: DockerRegistry,
+  destination: DockerRegistry,
+  round: number,
+): Promise<number> {
   let total = 0;
   for (const repository of REPOSITORIES) {
     const { args, env } = skopeoInvocation([
-      'sync', '--all', '--src', 'docker', '--dest', 'docker', '--src-tls-verify=false', '--dest-tls-verify=false',
-      `${source.host}/${repository}`, `${destination.host}/mirror-${round}`,
+      'sync',
+      '--all',
+      '--src',
+      'docker',
+      '--dest',
+      'docker',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `${source.host}/${repository}`,
+      `${destination.host}/mirror-${round}`,
     ]);
     total += (await measure('skopeo', args, env)).ms;
   }
   return total;
 }
 
-async function airlockSyncAll(airlock: { command: string; args: string[] }, source: DockerRegistry, destination: DockerRegistry, round: number): Promise<number> {
+async function airlockSyncAll(
+  airlock: { command: string; args: string[] },
+  source: DockerRegistry,
+  destination: DockerRegistry,
+  round: number,
+): Promise<number> {
   let total = 0;
   for (const repository of REPOSITORIES) {
     const name = repository.split('/').at(-1)!;
-    total += (await measure(airlock.command, [...airlock.args, 'sync', `${source.host}/${repository}`, `${destination.host}/mirror-${round}/${name}`], isolatedEnv())).ms;
+    total += (
+      await measure(
+        airlock.command,
+        [
+          ...airlock.args,
+          'sync',
+          `${source.host}/${repository}`,
+          `${destination.host}/mirror-${round}/${name}`,
+        ],
+        isolatedEnv(),
+      )
+    ).ms;
   }
   return total;
 }
 
 /** Runs both copiers on one image with a 1 GiB layer and reports their peak memory. */
-async function bigLayer(airlock: { command: string; args: string[] }, source: DockerRegistry, forSkopeo: DockerRegistry, forAirlock: DockerRegistry): Promise<void> {
+async function bigLayer(
+  airlock: { command: string; args: string[] },
+  source: DockerRegistry,
+  forSkopeo: DockerRegistry,
+  forAirlock: DockerRegistry,
+): Promise<void> {
   await pushBigImage(source.host, 'bench/big', 1024 * MiB);
-  const { args, env } = skopeoInvocation(['copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${source.host}/bench/big:v1`, `docker://${forSkopeo.host}/big:v1`]);
+  const { args, env } = skopeoInvocation([
+    'copy',
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    `docker://${source.host}/bench/big:v1`,
+    `docker://${forSkopeo.host}/big:v1`,
+  ]);
   const skopeo = await measure('skopeo', args, env);
-  const ours = await measure(airlock.command, [...airlock.args, 'copy', `${source.host}/bench/big:v1`, `${forAirlock.host}/big:v1`], isolatedEnv());
+  const ours = await measure(
+    airlock.command,
+    [...airlock.args, 'copy', `${source.host}/bench/big:v1`, `${forAirlock.host}/big:v1`],
+    isolatedEnv(),
+  );
   console.log('\none image with a 1 GiB layer, docker-registry → fresh docker-registry');
   printTable([
     ['copier', 'wall time', 'peak RSS', 'target'],
@@ -119,7 +178,8 @@ async function bigLayer(airlock: { command: string; args: string[] }, source: Do
 async function pushBigImage(host: string, repository: string, size: number): Promise<void> {
   const chunk = () => {
     const base = Buffer.alloc(MiB);
-    for (let i = 0; i < base.length; i += 4) base.writeUInt32LE((Math.imul(i, 2654435761) ^ 0x9e3779b9) >>> 0, i);
+    for (let i = 0; i < base.length; i += 4)
+      base.writeUInt32LE((Math.imul(i, 2654435761) ^ 0x9e3779b9) >>> 0, i);
     return base;
   };
   const base = chunk();
@@ -136,14 +196,23 @@ async function pushBigImage(host: string, repository: string, size: number): Pro
   const hash = createHash('sha256');
   for await (const part of stream()) hash.update(part as Buffer);
   const layer = { mediaType: MediaType.OciLayer, digest: `sha256:${hash.digest('hex')}`, size };
-  const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer.digest] } }));
+  const configBytes = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [layer.digest] },
+    }),
+  );
   const config = describeBytes(configBytes, MediaType.OciConfig);
   const session = new RegistrySession();
   try {
     const repo = await session.repository({ registry: host, repository });
     await repo.pushBlob(layer, stream());
     await repo.pushBlob(config, Readable.from([configBytes]));
-    await repo.pushManifest(encodeManifest({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers: [layer] }), { tag: 'v1' });
+    await repo.pushManifest(
+      encodeManifest({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers: [layer] }),
+      { tag: 'v1' },
+    );
   } finally {
     await session.close();
   }

@@ -12,7 +12,11 @@ export interface Measured {
  * Runs a command to completion, measuring wall time and peak RSS (polling
  * `/proc/<pid>/status` VmHWM, which only grows, so the last reading is the peak).
  */
-export async function measure(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
+export async function measure(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Measured> {
   const started = performance.now();
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
@@ -32,7 +36,9 @@ export async function measure(command: string, args: string[], env: NodeJS.Proce
   clearInterval(poll);
   const ms = performance.now() - started;
   if (code !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(-2000)}`);
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(-2000)}`,
+    );
   }
   return { ms, peakRssMiB: peak, stdout: Buffer.concat(out).toString('utf8') };
 }
@@ -48,5 +54,11 @@ export function seconds(ms: number): string {
 /** A fixed-width table for benchmark output. */
 export function printTable(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }

@@ -9,9 +9,14 @@ export interface ListRepositoriesOptions {
 }
 
 /** Repositories of a registry (`/v2/_catalog`, paginated); many public registries refuse it. */
-export async function listRepositories(registry: string, options: ListRepositoriesOptions): Promise<string[]> {
+export async function listRepositories(
+  registry: string,
+  options: ListRepositoriesOptions,
+): Promise<string[]> {
   const out: string[] = [];
-  for await (const repository of options.session.listRepositories(canonicalRegistry(registry), { signal: options.signal })) {
+  for await (const repository of options.session.listRepositories(canonicalRegistry(registry), {
+    signal: options.signal,
+  })) {
     if (!options.prefix || repository.startsWith(options.prefix)) out.push(repository);
   }
   return out;

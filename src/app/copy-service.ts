@@ -1,5 +1,12 @@
 import { AppError, toAppError } from '../kernel/index.js';
-import { Copier, type CopyEvent, type CopyItem, type CopyOptions, type CopyResult, describeLocation } from '../oci/copy/index.js';
+import {
+  Copier,
+  type CopyEvent,
+  type CopyItem,
+  type CopyOptions,
+  type CopyResult,
+  describeLocation,
+} from '../oci/copy/index.js';
 import { type TargetSpec, formatRepository, parseTargetSpec } from '../oci/ref/index.js';
 import type { RegistrySession } from '../oci/remote/index.js';
 import { openDestination, openSource } from './registry-access.js';
@@ -31,7 +38,11 @@ export interface CopyReport {
  * anything moves, so a typo in the fortieth line fails the run up front.
  */
 export async function copyImages(specs: CopySpec[], options: CopyServiceOptions): Promise<CopyReport[]> {
-  const parsed = specs.map((spec) => ({ spec, source: parseTargetSpec(spec.source), destination: parseTargetSpec(spec.destination) }));
+  const parsed = specs.map((spec) => ({
+    spec,
+    source: parseTargetSpec(spec.source),
+    destination: parseTargetSpec(spec.destination),
+  }));
   const copier = new Copier({ concurrency: options.concurrency, onEvent: options.onEvent });
   const reports: CopyReport[] = specs.map((spec) => ({ ...spec }));
   const items: { item: CopyItem; index: number }[] = [];
@@ -40,7 +51,10 @@ export async function copyImages(specs: CopySpec[], options: CopyServiceOptions)
       try {
         const from = await openSource(source, options.session, options.signal);
         const to = await openDestination(destination, options.session, from.tag, options.signal);
-        items.push({ item: { source: from.target, reference: from.reference, destination: to.target, tag: to.tag }, index });
+        items.push({
+          item: { source: from.target, reference: from.reference, destination: to.target, tag: to.tag },
+          index,
+        });
       } catch (error) {
         reports[index]!.error = toAppError(error);
       }
@@ -68,10 +82,16 @@ export async function copyImages(specs: CopySpec[], options: CopyServiceOptions)
 export function destinationUnder(prefix: string, source: string): string {
   const spec: TargetSpec = parseTargetSpec(source);
   if (spec.kind !== 'remote') {
-    throw new AppError('USAGE_INVALID', `--to needs registry sources; "${source}" is an OCI layout (give its destination explicitly)`);
+    throw new AppError(
+      'USAGE_INVALID',
+      `--to needs registry sources; "${source}" is an OCI layout (give its destination explicitly)`,
+    );
   }
   if (prefix.startsWith('oci:') || prefix.startsWith('ocidir://')) {
-    throw new AppError('USAGE_INVALID', `--to takes a registry prefix (e.g. localhost:5000/mirror), not an OCI layout "${prefix}"`);
+    throw new AppError(
+      'USAGE_INVALID',
+      `--to takes a registry prefix (e.g. localhost:5000/mirror), not an OCI layout "${prefix}"`,
+    );
   }
   const path = formatRepository(spec.reference).split('/').slice(1).join('/');
   const base = `${prefix.replace(/\/+$/, '')}/${path}`;

@@ -1,6 +1,12 @@
 import { AppError } from '../kernel/index.js';
 import type { ReadOnlyTarget } from '../oci/content/index.js';
-import { type Descriptor, type Manifest, type Platform, formatPlatform, platformMatches } from '../oci/manifest/index.js';
+import {
+  type Descriptor,
+  type Manifest,
+  type Platform,
+  formatPlatform,
+  platformMatches,
+} from '../oci/manifest/index.js';
 import { parseTargetSpec } from '../oci/ref/index.js';
 import type { RegistrySession } from '../oci/remote/index.js';
 import { openSource } from './registry-access.js';
@@ -44,8 +50,13 @@ export async function inspectImage(location: string, options: InspectOptions): P
   if (options.platform && manifest.kind === 'index') {
     const entry = manifest.index.manifests.find((d) => platformMatches(options.platform!, d.platform));
     if (!entry) {
-      const offered = manifest.index.manifests.map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown')).join(', ');
-      throw new AppError('OCI_PLATFORM_NOT_FOUND', `${location} has no manifest for ${formatPlatform(options.platform)}; it offers: ${offered}`);
+      const offered = manifest.index.manifests
+        .map((d) => (d.platform ? formatPlatform(d.platform) : 'unknown'))
+        .join(', ');
+      throw new AppError(
+        'OCI_PLATFORM_NOT_FOUND',
+        `${location} has no manifest for ${formatPlatform(options.platform)}; it offers: ${offered}`,
+      );
     }
     manifest = await target.fetchManifest(entry, { signal: options.signal });
   }
@@ -59,8 +70,17 @@ export async function inspectImage(location: string, options: InspectOptions): P
 /** Image configs are small; a config over this is an artifact's payload, not worth reading. */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
-async function readConfig(target: ReadOnlyTarget, descriptor: Descriptor, signal?: AbortSignal): Promise<ImageConfigSummary | undefined> {
-  if (descriptor.size > MAX_CONFIG_BYTES || !descriptor.mediaType.includes('config') || descriptor.mediaType.includes('empty')) return undefined;
+async function readConfig(
+  target: ReadOnlyTarget,
+  descriptor: Descriptor,
+  signal?: AbortSignal,
+): Promise<ImageConfigSummary | undefined> {
+  if (
+    descriptor.size > MAX_CONFIG_BYTES ||
+    !descriptor.mediaType.includes('config') ||
+    descriptor.mediaType.includes('empty')
+  )
+    return undefined;
   const stream = await target.fetchBlob(descriptor, { signal });
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));

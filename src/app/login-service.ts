@@ -13,9 +13,16 @@ export interface LoginOptions {
  * Checks credentials against the registry (`GET /v2/`, through its token service when it
  * has one) and only then stores them in Airlock's credentials file. Returns the file path.
  */
-export async function login(registry: string, credential: Credential, options: LoginOptions): Promise<{ registry: string; path: string }> {
+export async function login(
+  registry: string,
+  credential: Credential,
+  options: LoginOptions,
+): Promise<{ registry: string; path: string }> {
   const name = canonicalRegistry(registry);
-  const session = new RegistrySession({ credentials: new StaticCredentials({ [name]: credential }), insecure: options.insecure });
+  const session = new RegistrySession({
+    credentials: new StaticCredentials({ [name]: credential }),
+    insecure: options.insecure,
+  });
   try {
     await session.ping(name, options.signal);
   } finally {
@@ -26,7 +33,10 @@ export async function login(registry: string, credential: Credential, options: L
   return { registry: name, path: store.path };
 }
 
-export async function logout(registry: string, options: LoginOptions): Promise<{ registry: string; path: string }> {
+export async function logout(
+  registry: string,
+  options: LoginOptions,
+): Promise<{ registry: string; path: string }> {
   const name = canonicalRegistry(registry);
   const store = new CredentialFileStore({ env: options.env });
   if (!(await store.remove(name, { signal: options.signal }))) {

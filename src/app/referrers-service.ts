@@ -30,10 +30,18 @@ export async function discoverReferrers(location: string, options: DiscoverOptio
   return node;
 }
 
-async function expand(target: ReadOnlyTarget, node: ReferrerNode, depth: number, seen: Set<string>, options: DiscoverOptions): Promise<void> {
+async function expand(
+  target: ReadOnlyTarget,
+  node: ReferrerNode,
+  depth: number,
+  seen: Set<string>,
+  options: DiscoverOptions,
+): Promise<void> {
   if (depth <= 0) return;
   const signal = options.signal;
-  const found: ReferrerNode[] = (await target.listReferrers(node.descriptor, { artifactType: options.artifactType, signal })).map((descriptor) => ({
+  const found: ReferrerNode[] = (
+    await target.listReferrers(node.descriptor, { artifactType: options.artifactType, signal })
+  ).map((descriptor) => ({
     descriptor,
     via: 'referrer',
     referrers: [],
@@ -41,9 +49,14 @@ async function expand(target: ReadOnlyTarget, node: ReferrerNode, depth: number,
   for (const { tag } of cosignTags(node.descriptor.digest)) {
     try {
       const descriptor = await target.resolve(tag, { signal });
-      if (!options.artifactType || descriptor.artifactType === options.artifactType) found.push({ descriptor, via: 'cosign-tag', tag, referrers: [] });
+      if (!options.artifactType || descriptor.artifactType === options.artifactType)
+        found.push({ descriptor, via: 'cosign-tag', tag, referrers: [] });
     } catch (error) {
-      if (!(error instanceof OciError && (error.code === 'OCI_MANIFEST_UNKNOWN' || error.code === 'OCI_NAME_UNKNOWN'))) throw error;
+      if (!(
+        error instanceof OciError &&
+        (error.code === 'OCI_MANIFEST_UNKNOWN' || error.code === 'OCI_NAME_UNKNOWN')
+      ))
+        throw error;
     }
   }
   for (const child of found) {

@@ -31,7 +31,11 @@ export interface OpenedSource {
   tag?: string;
 }
 
-export async function openSource(spec: TargetSpec, session: RegistrySession, signal?: AbortSignal): Promise<OpenedSource> {
+export async function openSource(
+  spec: TargetSpec,
+  session: RegistrySession,
+  signal?: AbortSignal,
+): Promise<OpenedSource> {
   if (spec.kind === 'remote') {
     const target = await session.repository(spec.reference);
     return { target, reference: referenceTarget(spec.reference), ...tagOf(spec.reference) };
@@ -60,7 +64,10 @@ export async function openDestination(
 ): Promise<OpenedDestination> {
   if (spec.kind === 'remote') {
     if (spec.reference.digest && !spec.reference.tag) {
-      throw new AppError('USAGE_INVALID', `destination ${formatReference(spec.reference)} names a digest; give a repository or a tag (the digest is kept anyway)`);
+      throw new AppError(
+        'USAGE_INVALID',
+        `destination ${formatReference(spec.reference)} names a digest; give a repository or a tag (the digest is kept anyway)`,
+      );
     }
     return { target: await session.repository(spec.reference), tag: spec.reference.tag ?? sourceTag };
   }

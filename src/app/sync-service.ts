@@ -16,20 +16,30 @@ export interface SyncResult {
  * Mirrors every tag of a repository (or those the filter selects) into another one — the
  * `skopeo sync` / `regsync once` use case — in one copy run sharing blobs and connections.
  */
-export async function syncRepository(source: string, destination: string, filter: TagFilter, options: CopyServiceOptions): Promise<SyncResult> {
+export async function syncRepository(
+  source: string,
+  destination: string,
+  filter: TagFilter,
+  options: CopyServiceOptions,
+): Promise<SyncResult> {
   const from = parseTargetSpec(source);
   const to = parseTargetSpec(destination);
   assertRepository(from, source, 'source');
   assertRepository(to, destination, 'destination');
   const tags: string[] = [];
-  for await (const tag of await tagSource(from, options.session, options.signal)) if (!isAttachmentTag(tag)) tags.push(tag);
+  for await (const tag of await tagSource(from, options.session, options.signal))
+    if (!isAttachmentTag(tag)) tags.push(tag);
   const selected = selectTags(tags, filter);
   const specs = selected.map((tag) => ({ source: withTag(from, tag), destination: withTag(to, tag) }));
   const reports = specs.length > 0 ? await copyImages(specs, options) : [];
   return { available: tags.length, selected, reports };
 }
 
-async function tagSource(spec: TargetSpec, session: RegistrySession, signal?: AbortSignal): Promise<AsyncIterable<string>> {
+async function tagSource(
+  spec: TargetSpec,
+  session: RegistrySession,
+  signal?: AbortSignal,
+): Promise<AsyncIterable<string>> {
   if (spec.kind === 'remote') return (await session.repository(spec.reference)).listTags({ signal });
   return (await OciLayoutStore.open(spec.path, { signal })).listTags({ signal });
 }
@@ -39,6 +49,11 @@ function withTag(spec: TargetSpec, tag: string): string {
 }
 
 function assertRepository(spec: TargetSpec, text: string, side: string): void {
-  const named = spec.kind === 'remote' ? spec.reference.tag ?? spec.reference.digest : spec.tag ?? spec.digest;
-  if (named) throw new AppError('USAGE_INVALID', `sync ${side} "${text}" must be a repository without tag or digest; use --include to pick tags`);
+  const named =
+    spec.kind === 'remote' ? (spec.reference.tag ?? spec.reference.digest) : (spec.tag ?? spec.digest);
+  if (named)
+    throw new AppError(
+      'USAGE_INVALID',
+      `sync ${side} "${text}" must be a repository without tag or digest; use --include to pick tags`,
+    );
 }

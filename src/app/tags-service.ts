@@ -15,11 +15,16 @@ export interface ListTagsOptions {
 /** Tags of a repository (registry or OCI layout), filtered like `sync` filters them. */
 export async function listRepositoryTags(location: string, options: ListTagsOptions): Promise<string[]> {
   const spec = parseTargetSpec(location);
-  const named = spec.kind === 'remote' ? spec.reference.tag ?? spec.reference.digest : spec.tag ?? spec.digest;
-  if (named) throw new AppError('USAGE_INVALID', `"${location}" names a tag or digest; give the repository only`);
+  const named =
+    spec.kind === 'remote' ? (spec.reference.tag ?? spec.reference.digest) : (spec.tag ?? spec.digest);
+  if (named)
+    throw new AppError('USAGE_INVALID', `"${location}" names a tag or digest; give the repository only`);
   const source =
-    spec.kind === 'remote' ? await options.session.repository(spec.reference) : await OciLayoutStore.open(spec.path, { signal: options.signal });
+    spec.kind === 'remote'
+      ? await options.session.repository(spec.reference)
+      : await OciLayoutStore.open(spec.path, { signal: options.signal });
   const tags: string[] = [];
-  for await (const tag of source.listTags({ signal: options.signal })) if (options.attachments || !isAttachmentTag(tag)) tags.push(tag);
+  for await (const tag of source.listTags({ signal: options.signal }))
+    if (options.attachments || !isAttachmentTag(tag)) tags.push(tag);
   return selectTags(tags, options.filter);
 }

@@ -9,7 +9,9 @@ export const VERSION = '0.1.0';
 /** Builds the command tree; commands register themselves with the shared io. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('airlock')
-    .description('Airlock: mirror, validate and promote container images through a quarantine into a golden registry.')
+    .description(
+      'Airlock: mirror, validate and promote container images through a quarantine into a golden registry.',
+    )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -41,4 +43,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return exitCodeFor(error);
   }
 }
-

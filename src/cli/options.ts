@@ -12,7 +12,8 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function positiveInt(flag: string): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) throw new AppError('USAGE_INVALID', `${flag} must be a positive integer, got "${value}"`);
+    if (!Number.isInteger(number) || number < 1)
+      throw new AppError('USAGE_INVALID', `${flag} must be a positive integer, got "${value}"`);
     return number;
   };
 }
@@ -20,7 +21,10 @@ export function positiveInt(flag: string): (value: string) => number {
 /** `--platform linux/amd64,linux/arm64 --platform linux/arm/v7` → platforms. */
 export function parsePlatforms(values: string[] | undefined): Platform[] | undefined {
   if (!values || values.length === 0) return undefined;
-  return values.flatMap((v) => v.split(',')).filter((v) => v.trim() !== '').map(parsePlatform);
+  return values
+    .flatMap((v) => v.split(','))
+    .filter((v) => v.trim() !== '')
+    .map(parsePlatform);
 }
 
 export interface RegistryFlags {
@@ -32,14 +36,26 @@ export interface RegistryFlags {
 /** Flags every command that talks to registries shares. */
 export function addRegistryFlags(command: Command): Command {
   return command
-    .addOption(new Option('--insecure <registry>', 'allow plain HTTP or an unverified certificate for this registry (repeatable; loopback needs none)').argParser(collect))
+    .addOption(
+      new Option(
+        '--insecure <registry>',
+        'allow plain HTTP or an unverified certificate for this registry (repeatable; loopback needs none)',
+      ).argParser(collect),
+    )
     .option('--json', 'print machine-readable JSON on stdout')
-    .option('-v, --verbose', 'log more (repeat for debug logs)', (_v: string, previous: number) => previous + 1, 0);
+    .option(
+      '-v, --verbose',
+      'log more (repeat for debug logs)',
+      (_v: string, previous: number) => previous + 1,
+      0,
+    );
 }
 
 /** Logs go to stderr as JSON lines; quiet (warnings only) unless asked. */
 export function cliLogger(io: CliIo, flags: RegistryFlags): Logger {
-  const level = io.env.AIRLOCK_LOG_LEVEL ?? (flags.verbose && flags.verbose > 1 ? 'debug' : flags.verbose ? 'info' : 'warn');
+  const level =
+    io.env.AIRLOCK_LOG_LEVEL ??
+    (flags.verbose && flags.verbose > 1 ? 'debug' : flags.verbose ? 'info' : 'warn');
   return createLogger({ level, destination: { write: (line: string) => io.stderr.write(line) } });
 }
 

@@ -35,23 +35,33 @@ export function isDigest(value: unknown): value is Digest {
 /** Parses and validates a digest; the error names the part that is wrong. */
 export function parseDigest(value: string): ParsedDigest {
   if (!DIGEST_GRAMMAR.test(value)) {
-    throw new AppError('OCI_DIGEST_INVALID', `invalid digest "${truncate(value)}": expected algorithm:hex, e.g. sha256:<64 hex digits>`);
+    throw new AppError(
+      'OCI_DIGEST_INVALID',
+      `invalid digest "${truncate(value)}": expected algorithm:hex, e.g. sha256:<64 hex digits>`,
+    );
   }
   const colon = value.indexOf(':');
   const algorithm = value.slice(0, colon);
   const encoded = value.slice(colon + 1);
   const pattern = REGISTERED[algorithm];
   if (!pattern) {
-    throw new AppError('OCI_DIGEST_INVALID', `unsupported digest algorithm "${algorithm}" in "${truncate(value)}": supported are ${SUPPORTED_ALGORITHMS.join(', ')}`);
+    throw new AppError(
+      'OCI_DIGEST_INVALID',
+      `unsupported digest algorithm "${algorithm}" in "${truncate(value)}": supported are ${SUPPORTED_ALGORITHMS.join(', ')}`,
+    );
   }
   if (!pattern.test(encoded)) {
-    throw new AppError('OCI_DIGEST_INVALID', `invalid ${algorithm} digest "${truncate(value)}": the encoded part must be ${algorithm === 'sha256' ? 64 : 128} lowercase hex digits`);
+    throw new AppError(
+      'OCI_DIGEST_INVALID',
+      `invalid ${algorithm} digest "${truncate(value)}": the encoded part must be ${algorithm === 'sha256' ? 64 : 128} lowercase hex digits`,
+    );
   }
   return { algorithm, encoded };
 }
 
 export function createDigester(algorithm = 'sha256'): Hash {
-  if (!REGISTERED[algorithm]) throw new AppError('OCI_DIGEST_INVALID', `unsupported digest algorithm "${algorithm}"`);
+  if (!REGISTERED[algorithm])
+    throw new AppError('OCI_DIGEST_INVALID', `unsupported digest algorithm "${algorithm}"`);
   return createHash(algorithm);
 }
 
@@ -101,9 +111,14 @@ export class DigestVerifier extends Transform {
     const size = this.expected.size;
     if (size !== undefined && size >= 0 && this.received > size) {
       callback(
-        new OciError('OCI_SIZE_INVALID', `content of ${this.expected.digest} is longer than its declared size ${size}`, {
-          digest: this.expected.digest,
-        }, { retryable: true }),
+        new OciError(
+          'OCI_SIZE_INVALID',
+          `content of ${this.expected.digest} is longer than its declared size ${size}`,
+          {
+            digest: this.expected.digest,
+          },
+          { retryable: true },
+        ),
       );
       return;
     }
@@ -117,18 +132,26 @@ export class DigestVerifier extends Transform {
     const size = this.expected.size;
     if (size !== undefined && size >= 0 && this.received !== size) {
       callback(
-        new OciError('OCI_CONTENT_TRUNCATED', `content of ${this.expected.digest} ended after ${this.received} of ${size} bytes`, {
-          digest: this.expected.digest,
-        }),
+        new OciError(
+          'OCI_CONTENT_TRUNCATED',
+          `content of ${this.expected.digest} ended after ${this.received} of ${size} bytes`,
+          {
+            digest: this.expected.digest,
+          },
+        ),
       );
       return;
     }
     const actual = `${this.algorithm}:${this.hash.digest('hex')}`;
     if (actual !== this.expected.digest) {
       callback(
-        new OciError('OCI_DIGEST_MISMATCH', `content digest ${actual} does not match expected ${this.expected.digest}`, {
-          digest: this.expected.digest,
-        }),
+        new OciError(
+          'OCI_DIGEST_MISMATCH',
+          `content digest ${actual} does not match expected ${this.expected.digest}`,
+          {
+            digest: this.expected.digest,
+          },
+        ),
       );
       return;
     }
@@ -139,15 +162,22 @@ export class DigestVerifier extends Transform {
 /** Checks bytes already in memory against a descriptor's digest and size. */
 export function verifyBytes(data: Uint8Array, expected: VerifyExpectation): void {
   if (expected.size !== undefined && expected.size >= 0 && data.length !== expected.size) {
-    throw new OciError(data.length < expected.size ? 'OCI_CONTENT_TRUNCATED' : 'OCI_SIZE_INVALID',
-      `content of ${expected.digest} is ${data.length} bytes, expected ${expected.size}`, { digest: expected.digest });
+    throw new OciError(
+      data.length < expected.size ? 'OCI_CONTENT_TRUNCATED' : 'OCI_SIZE_INVALID',
+      `content of ${expected.digest} is ${data.length} bytes, expected ${expected.size}`,
+      { digest: expected.digest },
+    );
   }
   const { algorithm } = parseDigest(expected.digest);
   const actual = digestOf(data, algorithm);
   if (actual !== expected.digest) {
-    throw new OciError('OCI_DIGEST_MISMATCH', `content digest ${actual} does not match expected ${expected.digest}`, {
-      digest: expected.digest,
-    });
+    throw new OciError(
+      'OCI_DIGEST_MISMATCH',
+      `content digest ${actual} does not match expected ${expected.digest}`,
+      {
+        digest: expected.digest,
+      },
+    );
   }
 }
 
@@ -171,5 +201,9 @@ export function vouchFor<T extends object>(stream: T, expected: VerifyExpectatio
 /** Whether `stream` is known to be verified against exactly this digest and size. */
 export function isVerifiedFor(stream: object, expected: VerifyExpectation): boolean {
   const known = stream instanceof DigestVerifier ? stream.expected : vouched.get(stream);
-  return known !== undefined && known.digest === expected.digest && (expected.size === undefined || known.size === expected.size);
+  return (
+    known !== undefined &&
+    known.digest === expected.digest &&
+    (expected.size === undefined || known.size === expected.size)
+  );
 }

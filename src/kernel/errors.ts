@@ -54,13 +54,26 @@ export interface OciErrorContext {
 export class OciError extends AppError {
   readonly context: OciErrorContext;
 
-  constructor(code: ErrorCode, message: string, context: OciErrorContext = {}, options: AppErrorOptions = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    context: OciErrorContext = {},
+    options: AppErrorOptions = {},
+  ) {
     super(code, message, { ...options, details: { ...compact(context), ...options.details } });
     this.context = context;
   }
 }
 
-export type CopyOp = 'resolve' | 'fetch-manifest' | 'fetch-blob' | 'push-blob' | 'mount-blob' | 'push-manifest' | 'tag' | 'referrers';
+export type CopyOp =
+  | 'resolve'
+  | 'fetch-manifest'
+  | 'fetch-blob'
+  | 'push-blob'
+  | 'mount-blob'
+  | 'push-manifest'
+  | 'tag'
+  | 'referrers';
 
 /** A failure of one operation of a copy, saying which side (source or destination) failed. */
 export class CopyError extends AppError {

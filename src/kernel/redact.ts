@@ -6,7 +6,8 @@
 // sometimes carry an unescaped '@', and a token may be sent as the password of an empty user.
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s?#:]*(?::[^/\s?#]*)?@/gi;
 const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
-const SECRET_PARAM = /([?&](?:access_token|token|password|refresh_token|client_secret|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|sig|signature)=)[^&\s#]+/gi;
+const SECRET_PARAM =
+  /([?&](?:access_token|token|password|refresh_token|client_secret|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|sig|signature)=)[^&\s#]+/gi;
 
 export const REDACTED = '[REDACTED]';
 
@@ -22,9 +23,17 @@ export function redactUrl(url: string | URL): string {
   return redactText(String(url));
 }
 
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-registry-auth']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-registry-auth',
+]);
 
-export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

@@ -18,7 +18,13 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, stdin = '')
   const err: Buffer[] = [];
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(args, { stdin: Readable.from([stdin]), stdout, stderr, env, signal: new AbortController().signal });
+  const code = await main(args, {
+    stdin: Readable.from([stdin]),
+    stdout,
+    stderr,
+    env,
+    signal: new AbortController().signal,
+  });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 

@@ -4,8 +4,23 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RegistrySession } from '../../src/oci/remote/index.js';
-import { makeImage, makeIndex, makeLayer, makeSignatureArtifact, mergeFixtures, pushFixtureToRegistry, storeFixture } from '../fixtures/index.js';
-import { type DockerRegistry, type TempDir, makeTempDir, requireTools, skopeoInspectRaw, startDockerRegistry } from '../harness/index.js';
+import {
+  makeImage,
+  makeIndex,
+  makeLayer,
+  makeSignatureArtifact,
+  mergeFixtures,
+  pushFixtureToRegistry,
+  storeFixture,
+} from '../fixtures/index.js';
+import {
+  type DockerRegistry,
+  type TempDir,
+  makeTempDir,
+  requireTools,
+  skopeoInspectRaw,
+  startDockerRegistry,
+} from '../harness/index.js';
 import { isolatedEnv, runCli } from './cli-harness.js';
 
 const describeWith = requireTools('docker-registry', 'skopeo');
@@ -30,14 +45,20 @@ describeWith('airlock CLI against real registries', () => {
     env = isolatedEnv(temp.path);
     const base = await makeLayer({ seed: 'cli-base', size: 32 * 1024 });
     const images = await Promise.all(
-      ['linux/amd64', 'linux/arm64'].map(async (platform, i) => makeImage({ layers: [base, await makeLayer({ seed: ['cli', i], size: 16 * 1024 })], platform })),
+      ['linux/amd64', 'linux/arm64'].map(async (platform, i) =>
+        makeImage({ layers: [base, await makeLayer({ seed: ['cli', i], size: 16 * 1024 })], platform }),
+      ),
     );
     const index = makeIndex({ manifests: images });
     indexDigest = index.root.descriptor.digest;
     indexBytes = index.root.bytes;
     // Through Airlock's client: it maintains the referrers fallback tag that CNCF distribution needs.
     const session = new RegistrySession();
-    await storeFixture(await session.repository({ registry: source.host, repository: 'library/app' }), mergeFixtures(index, makeSignatureArtifact(index)), { tag: '1.2.0' });
+    await storeFixture(
+      await session.repository({ registry: source.host, repository: 'library/app' }),
+      mergeFixtures(index, makeSignatureArtifact(index)),
+      { tag: '1.2.0' },
+    );
     await session.close();
     for (const [i, tag] of ['1.0.0', '1.1.0', '2.0.0-rc1', 'latest'].entries()) {
       const image = makeImage({ layers: [base], runtimeConfig: { Labels: { tag, i: String(i) } } });
@@ -51,27 +72,55 @@ describeWith('airlock CLI against real registries', () => {
   });
 
   it('copies an image, then reports it up to date', async () => {
-    const first = await runCli(['copy', `${source.host}/library/app:1.2.0`, `${target.host}/mirror/app`], env);
+    const first = await runCli(
+      ['copy', `${source.host}/library/app:1.2.0`, `${target.host}/mirror/app`],
+      env,
+    );
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(new RegExp(`^copied +${source.host}/library/app:1.2.0 → ${target.host}/mirror/app:1.2.0 +sha256:[0-9a-f]{12}`, 'm'));
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `^copied +${source.host}/library/app:1.2.0 → ${target.host}/mirror/app:1.2.0 +sha256:[0-9a-f]{12}`,
+        'm',
+      ),
+    );
     expect(first.stdout).toMatch(/1 image: 1 copied; .* transferred/);
-    expect(Buffer.compare(await skopeoInspectRaw(`docker://${target.host}/mirror/app:1.2.0`), Buffer.from(indexBytes))).toBe(0);
+    expect(
+      Buffer.compare(
+        await skopeoInspectRaw(`docker://${target.host}/mirror/app:1.2.0`),
+        Buffer.from(indexBytes),
+      ),
+    ).toBe(0);
 
-    const second = await runCli(['copy', `${source.host}/library/app:1.2.0`, `${target.host}/mirror/app`], env);
+    const second = await runCli(
+      ['copy', `${source.host}/library/app:1.2.0`, `${target.host}/mirror/app`],
+      env,
+    );
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^ok .* up to date/m);
   });
 
   it('prints JSON for machines', async () => {
-    const run = await runCli(['copy', '--json', '--referrers', `${source.host}/library/app:1.2.0`, `${target.host}/json/app:1.2.0`], env);
+    const run = await runCli(
+      ['copy', '--json', '--referrers', `${source.host}/library/app:1.2.0`, `${target.host}/json/app:1.2.0`],
+      env,
+    );
     expect(run.code).toBe(0);
-    const parsed = JSON.parse(run.stdout) as { images: { digest: string; status: string; referrers: unknown[]; destination: string }[] };
-    expect(parsed.images[0]).toMatchObject({ digest: indexDigest, status: 'copied', destination: `${target.host}/json/app:1.2.0` });
+    const parsed = JSON.parse(run.stdout) as {
+      images: { digest: string; status: string; referrers: unknown[]; destination: string }[];
+    };
+    expect(parsed.images[0]).toMatchObject({
+      digest: indexDigest,
+      status: 'copied',
+      destination: `${target.host}/json/app:1.2.0`,
+    });
     expect(parsed.images[0]!.referrers).toHaveLength(1);
   });
 
   it('plans without writing in a dry run', async () => {
-    const run = await runCli(['copy', '--dry-run', `${source.host}/library/app:1.2.0`, `${target.host}/dry/app:1.2.0`], env);
+    const run = await runCli(
+      ['copy', '--dry-run', `${source.host}/library/app:1.2.0`, `${target.host}/dry/app:1.2.0`],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^would copy .* \(\d+ blobs and \d+ manifests to copy/m);
     const tags = await runCli(['tags', `${target.host}/dry/app`], env);
@@ -79,7 +128,16 @@ describeWith('airlock CLI against real registries', () => {
   });
 
   it('narrows to one platform and says it wrote a new index', async () => {
-    const run = await runCli(['copy', '--platform', 'linux/arm64', `${source.host}/library/app:1.2.0`, `${target.host}/arm/app:1.2.0`], env);
+    const run = await runCli(
+      [
+        'copy',
+        '--platform',
+        'linux/arm64',
+        `${source.host}/library/app:1.2.0`,
+        `${target.host}/arm/app:1.2.0`,
+      ],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/platforms linux\/arm64 → new index \(source sha256:/);
     const inspect = await runCli(['inspect', `${target.host}/arm/app:1.2.0`], env);
@@ -88,11 +146,23 @@ describeWith('airlock CLI against real registries', () => {
   });
 
   it('copies many sources under a prefix and from a file, naming a bad line precisely', async () => {
-    const many = await runCli(['copy', `${source.host}/library/app:1.0.0`, `${source.host}/library/app:1.1.0`, '--to', `${target.host}/many`], env);
+    const many = await runCli(
+      [
+        'copy',
+        `${source.host}/library/app:1.0.0`,
+        `${source.host}/library/app:1.1.0`,
+        '--to',
+        `${target.host}/many`,
+      ],
+      env,
+    );
     expect(many.code).toBe(0);
     expect(many.stdout).toMatch(/2 images: 2 copied/);
     const list = join(temp.path, 'images.txt');
-    await writeFile(list, `# mirror list\n${source.host}/library/app:1.0.0 ${target.host}/file/app:1.0.0\n\n${source.host}/library/App:1.1.0\n`);
+    await writeFile(
+      list,
+      `# mirror list\n${source.host}/library/app:1.0.0 ${target.host}/file/app:1.0.0\n\n${source.host}/library/App:1.1.0\n`,
+    );
     const bad = await runCli(['copy', '-f', list, '--to', `${target.host}/file`], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/images\.txt:4: .*repository names must be lowercase/);
@@ -100,7 +170,18 @@ describeWith('airlock CLI against real registries', () => {
   });
 
   it('syncs the tags the filters select', async () => {
-    const run = await runCli(['sync', `${source.host}/library/app`, `${target.host}/synced/app`, '--semver', '>=1.1', '--latest', '2'], env);
+    const run = await runCli(
+      [
+        'sync',
+        `${source.host}/library/app`,
+        `${target.host}/synced/app`,
+        '--semver',
+        '>=1.1',
+        '--latest',
+        '2',
+      ],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/5 tags, 2 selected/);
     const tags = await runCli(['tags', `${target.host}/synced/app`], env);
@@ -110,7 +191,10 @@ describeWith('airlock CLI against real registries', () => {
   it('lists and filters tags', async () => {
     const all = await runCli(['tags', '--json', `${source.host}/library/app`], env);
     expect(JSON.parse(all.stdout)).toEqual(['1.0.0', '1.1.0', '1.2.0', '2.0.0-rc1', 'latest']);
-    const newest = await runCli(['tags', '--semver', '>=1', '--prerelease', '--latest', '1', `${source.host}/library/app`], env);
+    const newest = await runCli(
+      ['tags', '--semver', '>=1', '--prerelease', '--latest', '1', `${source.host}/library/app`],
+      env,
+    );
     expect(newest.stdout.trim()).toBe('2.0.0-rc1');
   });
 
@@ -120,7 +204,10 @@ describeWith('airlock CLI against real registries', () => {
     expect(human.stdout).toMatch(/Manifests \(2\)/);
     const raw = await runCli(['inspect', '--raw', `${source.host}/library/app:1.2.0`], env);
     expect(raw.stdout).toBe(Buffer.from(indexBytes).toString('utf8'));
-    const config = await runCli(['inspect', '--platform', 'linux/arm64', `${source.host}/library/app:1.2.0`], env);
+    const config = await runCli(
+      ['inspect', '--platform', 'linux/arm64', `${source.host}/library/app:1.2.0`],
+      env,
+    );
     expect(config.stdout).toMatch(/Platform +linux\/arm64/);
   });
 
@@ -151,21 +238,35 @@ describeWith('airlock CLI against real registries', () => {
   });
 
   it('logs in (checking the credentials first), copies with the saved credentials, and logs out', async () => {
-    const wrong = await runCli(['login', secured.host, '-u', 'bob', '--password-stdin'], env, 'not-the-password\n');
+    const wrong = await runCli(
+      ['login', secured.host, '-u', 'bob', '--password-stdin'],
+      env,
+      'not-the-password\n',
+    );
     expect(wrong.code).toBe(3);
     expect(wrong.stderr + wrong.stdout).not.toMatch(/not-the-password/);
 
-    const denied = await runCli(['copy', `${source.host}/library/app:1.0.0`, `${secured.host}/team/app:1.0.0`], env);
+    const denied = await runCli(
+      ['copy', `${source.host}/library/app:1.0.0`, `${secured.host}/team/app:1.0.0`],
+      env,
+    );
     expect(denied.code).toBe(3);
     expect(denied.stdout).toMatch(/airlock login/);
 
-    const login = await runCli(['login', secured.host, '-u', 'bob', '--password-stdin'], env, 'correct-horse-battery\n');
+    const login = await runCli(
+      ['login', secured.host, '-u', 'bob', '--password-stdin'],
+      env,
+      'correct-horse-battery\n',
+    );
     expect(login.code).toBe(0);
     expect(login.stdout).toMatch(/Login succeeded/);
     const file = join(env.AIRLOCK_CONFIG_DIR!, 'auth.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
-    const copied = await runCli(['copy', `${source.host}/library/app:1.0.0`, `${secured.host}/team/app:1.0.0`], env);
+    const copied = await runCli(
+      ['copy', `${source.host}/library/app:1.0.0`, `${secured.host}/team/app:1.0.0`],
+      env,
+    );
     expect(copied.code).toBe(0);
 
     const logout = await runCli(['logout', secured.host], env);
@@ -175,7 +276,9 @@ describeWith('airlock CLI against real registries', () => {
   });
 
   it('runs as a command through its bin script', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/airlock.js', '--version'], { env: { ...env, PATH: process.env.PATH } });
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/airlock.js', '--version'], {
+      env: { ...env, PATH: process.env.PATH },
+    });
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

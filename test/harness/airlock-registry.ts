@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { createRegistryServices, registryRoot, startRegistry } from '../../src/app/registry.js';
 import { AppError, type Clock, createLogger, silentLogger } from '../../src/kernel/index.js';
-import { type PullGate, RegistryConfig, type RegistryConfigInput, type RegistryServices } from '../../src/registry/index.js';
+import {
+  type PullGate,
+  RegistryConfig,
+  type RegistryConfigInput,
+  type RegistryServices,
+} from '../../src/registry/index.js';
 import { makeTempDir, onProcessExit } from './cleanup.js';
 import { readLogTail, startFailure } from './process.js';
 import { hasTool } from './tools.js';
@@ -33,7 +38,9 @@ export interface StartAirlockRegistryOptions {
 }
 
 /** Airlock's registry in this process, on a random loopback port. */
-export async function startAirlockRegistry(options: StartAirlockRegistryOptions = {}): Promise<AirlockRegistry> {
+export async function startAirlockRegistry(
+  options: StartAirlockRegistryOptions = {},
+): Promise<AirlockRegistry> {
   const temp = options.dataDir ? undefined : await makeTempDir('registry');
   const dataDir = options.dataDir ?? temp!.path;
   const running = await startRegistry({
@@ -57,8 +64,15 @@ export async function startAirlockRegistry(options: StartAirlockRegistryOptions 
 }
 
 /** The registry's services over a storage directory, without a server (for storage-level tests). */
-export async function openAirlockRegistryStorage(dataDir: string, config: RegistryConfigInput = {}, clock?: Clock): Promise<RegistryServices> {
-  return createRegistryServices(registryRoot(dataDir), RegistryConfig.parse(config), { clock, logger: silentLogger });
+export async function openAirlockRegistryStorage(
+  dataDir: string,
+  config: RegistryConfigInput = {},
+  clock?: Clock,
+): Promise<RegistryServices> {
+  return createRegistryServices(registryRoot(dataDir), RegistryConfig.parse(config), {
+    clock,
+    logger: silentLogger,
+  });
 }
 
 export interface AirlockRegistryProcess extends AirlockRegistry {
@@ -74,6 +88,8 @@ export interface StartAirlockRegistryProcessOptions {
   config?: RegistryConfigInput;
   /** Extra environment (e.g. AIRLOCK_LOG_LEVEL). */
   env?: NodeJS.ProcessEnv;
+  /** Worker processes (`--workers`); the registry runs in the child itself when absent. */
+  workers?: number;
   /** Time allowed to come up; the CLI starts through tsx, which compiles on first use. */
   startTimeoutMs?: number;
 }
@@ -85,11 +101,23 @@ const LISTENING = /listening on (http:\/\/\S+)/;
  * `airlock registry` as a child process (through the CLI, from the sources), for tests that
  * kill it: crash safety, several processes sharing one storage. It dies with the test process.
  */
-export async function startAirlockRegistryProcess(options: StartAirlockRegistryProcessOptions = {}): Promise<AirlockRegistryProcess> {
+export async function startAirlockRegistryProcess(
+  options: StartAirlockRegistryProcessOptions = {},
+): Promise<AirlockRegistryProcess> {
   const temp = options.dataDir ? undefined : await makeTempDir('registry-process');
   const dataDir = options.dataDir ?? temp!.path;
   await mkdir(dataDir, { recursive: true });
-  const args = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'run.ts'), 'registry', '--listen', '127.0.0.1:0', '--data', dataDir];
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'src', 'cli', 'run.ts'),
+    'registry',
+    '--listen',
+    '127.0.0.1:0',
+    '--data',
+    dataDir,
+  ];
+  if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.config) {
     const file = join(dataDir, `registry-config-${Date.now()}.yaml`);
     await writeFile(file, stringify(options.config));
@@ -144,7 +172,10 @@ function spawnChild(args: string[], logFile: string, env: NodeJS.ProcessEnv): Ch
 function waitForListening(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new AppError('INTERNAL', `no "listening on" line within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new AppError('INTERNAL', `no "listening on" line within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
       const match = LISTENING.exec(seen);

@@ -169,10 +169,19 @@ function isDocker(reference: string): boolean {
  * The command line and environment of a skopeo run with the harness's isolated
  * configuration, for callers that spawn it themselves (benchmarks measuring time and memory).
  */
-export function skopeoInvocation(args: string[], options: SkopeoRunOptions = {}): { args: string[]; env: NodeJS.ProcessEnv } {
+export function skopeoInvocation(
+  args: string[],
+  options: SkopeoRunOptions = {},
+): { args: string[]; env: NodeJS.ProcessEnv } {
   const env = skopeoEnvironment();
   return {
-    args: ['--policy', env.policy, '--registries.d', options.sigstoreAttachments ? env.sigstoreRegistriesD : env.registriesD, ...args],
+    args: [
+      '--policy',
+      env.policy,
+      '--registries.d',
+      options.sigstoreAttachments ? env.sigstoreRegistriesD : env.registriesD,
+      ...args,
+    ],
     env: env.variables,
   };
 }

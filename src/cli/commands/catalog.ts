@@ -12,13 +12,23 @@ export function registerCatalogCommand(program: Command, io: CliIo): void {
   const command = program
     .command('catalog')
     .summary('list the repositories of a registry')
-    .description('List the repositories of a registry (GET /v2/_catalog, every page). Docker Hub, GHCR and most public registries refuse it; private ones and Airlock\'s registry answer.')
+    .description(
+      "List the repositories of a registry (GET /v2/_catalog, every page). Docker Hub, GHCR and most public registries refuse it; private ones and Airlock's registry answer.",
+    )
     .argument('<registry>', 'e.g. localhost:5000')
     .option('--prefix <path>', 'only repositories under this path (e.g. quarantine/)');
   addRegistryFlags(command).action(async (registry: string, flags: CatalogFlags) => {
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger: cliLogger(io, flags) });
+    const session = createRegistrySession({
+      env: io.env,
+      insecure: flags.insecure,
+      logger: cliLogger(io, flags),
+    });
     try {
-      const repositories = await listRepositories(registry, { session, prefix: flags.prefix, signal: io.signal });
+      const repositories = await listRepositories(registry, {
+        session,
+        prefix: flags.prefix,
+        signal: io.signal,
+      });
       if (flags.json) writeJson(io, repositories);
       else if (repositories.length > 0) io.stdout.write(`${repositories.join('\n')}\n`);
     } finally {

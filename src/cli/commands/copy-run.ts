@@ -22,14 +22,29 @@ export interface CopyFlags extends RegistryFlags {
 /** The flags `copy` and `sync` share. */
 export function addCopyFlags(command: Command): Command {
   return command
-    .option('--platform <os/arch[/variant]>', 'copy only these platforms (repeatable or comma-separated); writes a new index', (v: string, p: string[] = []) => [...p, v])
+    .option(
+      '--platform <os/arch[/variant]>',
+      'copy only these platforms (repeatable or comma-separated); writes a new index',
+      (v: string, p: string[] = []) => [...p, v],
+    )
     .option('--all-platforms', 'copy every platform, keeping the digest (the default)')
-    .option('--referrers', 'also copy referrers (signatures, SBOMs, attestations) and cosign .sig/.att/.sbom tags, recursively')
+    .option(
+      '--referrers',
+      'also copy referrers (signatures, SBOMs, attestations) and cosign .sig/.att/.sbom tags, recursively',
+    )
     .option('--force', 'transfer even what the destination already has')
     .option('--dry-run', 'report what would be copied without writing anything')
     .option('--concurrency <n>', 'blob transfers at once (default 16)', positiveInt('--concurrency'))
-    .option('--image-concurrency <n>', 'images copied at once (default 8)', positiveInt('--image-concurrency'))
-    .option('--chunk-size <bytes>', 'upload blobs in chunks of this many bytes (default: one request per blob)', positiveInt('--chunk-size'));
+    .option(
+      '--image-concurrency <n>',
+      'images copied at once (default 8)',
+      positiveInt('--image-concurrency'),
+    )
+    .option(
+      '--chunk-size <bytes>',
+      'upload blobs in chunks of this many bytes (default: one request per blob)',
+      positiveInt('--chunk-size'),
+    );
 }
 
 /**
@@ -75,10 +90,16 @@ export async function runCopy(
   }
   const elapsed = Date.now() - started;
   if (flags.json) {
-    writeJson(io, { ...header?.(reports), images: reports.map(reportJson), elapsedMs: elapsed, rateLimits: Object.fromEntries(rateLimits) });
+    writeJson(io, {
+      ...header?.(reports),
+      images: reports.map(reportJson),
+      elapsedMs: elapsed,
+      rateLimits: Object.fromEntries(rateLimits),
+    });
   } else {
     for (const report of reports) io.stdout.write(`${formatReportLine(report)}\n`);
-    if (reports.length !== 1 || reports[0]?.error === undefined) io.stdout.write(`${formatSummary(reports, elapsed)}\n`);
+    if (reports.length !== 1 || reports[0]?.error === undefined)
+      io.stdout.write(`${formatSummary(reports, elapsed)}\n`);
     for (const [registry, info] of rateLimits) io.stderr.write(`${formatRateLimit(registry, info)}\n`);
   }
   setExitCode(command, copyExitCode(reports));

@@ -19,17 +19,24 @@ export function registerCopyCommand(program: Command, io: CliIo): void {
     .description(
       [
         'Copy images — every platform, digest preserved — from one registry or OCI layout to another.',
-        'Locations are registry references (docker.io/library/alpine:3.20, localhost:5000/team/app:1.2, docker://ghcr.io/o/i@sha256:…) or OCI image layouts (oci:DIR[:TAG], ocidir://DIR[:TAG]). A destination without a tag takes the source\'s tag.',
+        "Locations are registry references (docker.io/library/alpine:3.20, localhost:5000/team/app:1.2, docker://ghcr.io/o/i@sha256:…) or OCI image layouts (oci:DIR[:TAG], ocidir://DIR[:TAG]). A destination without a tag takes the source's tag.",
         'Nothing is transferred when the destination already has the digest; blobs it has are skipped, and blobs in another repository of the same registry are mounted.',
       ].join('\n\n'),
     )
     .argument('[locations...]', 'SOURCE DESTINATION, or several SOURCEs with --to')
     .addOption(new Option('--to <prefix>', 'copy every SOURCE to PREFIX/<repository path>:<tag>'))
-    .addOption(new Option('-f, --file <file>', 'read "SOURCE [DESTINATION]" lines from FILE ("-" for stdin; # comments)'));
-  addRegistryFlags(addCopyFlags(command)).action(async (locations: string[], flags: CopyCommandFlags, cmd: Command) => {
-    const specs = await copySpecs(locations, flags, io);
-    await runCopy(cmd, io, flags, (options) => copyImages(specs, options));
-  });
+    .addOption(
+      new Option(
+        '-f, --file <file>',
+        'read "SOURCE [DESTINATION]" lines from FILE ("-" for stdin; # comments)',
+      ),
+    );
+  addRegistryFlags(addCopyFlags(command)).action(
+    async (locations: string[], flags: CopyCommandFlags, cmd: Command) => {
+      const specs = await copySpecs(locations, flags, io);
+      await runCopy(cmd, io, flags, (options) => copyImages(specs, options));
+    },
+  );
 }
 
 async function copySpecs(locations: string[], flags: CopyCommandFlags, io: CliIo): Promise<CopySpec[]> {
@@ -40,7 +47,10 @@ async function copySpecs(locations: string[], flags: CopyCommandFlags, io: CliIo
   } else if (locations.length === 2) {
     specs.push({ source: locations[0]!, destination: locations[1]! });
   } else if (locations.length !== 0 || !flags.file) {
-    throw new AppError('USAGE_INVALID', `copy takes SOURCE DESTINATION, or several SOURCEs with --to PREFIX (got ${locations.length} location${locations.length === 1 ? '' : 's'})`);
+    throw new AppError(
+      'USAGE_INVALID',
+      `copy takes SOURCE DESTINATION, or several SOURCEs with --to PREFIX (got ${locations.length} location${locations.length === 1 ? '' : 's'})`,
+    );
   }
   return specs;
 }
@@ -50,7 +60,10 @@ async function readCopyFile(file: string, io: CliIo): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new AppError('USAGE_INVALID', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new AppError(
+      'USAGE_INVALID',
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -62,12 +75,22 @@ export function parseCopyFile(text: string, file: string, to: string | undefined
     if (line === '') return;
     const fields = line.split(/\s+/);
     const where = `${file}:${index + 1}`;
-    if (fields.length > 2) throw new AppError('USAGE_INVALID', `${where}: expected "SOURCE [DESTINATION]", found ${fields.length} fields`);
-    if (fields.length === 1 && !to) throw new AppError('USAGE_INVALID', `${where}: "${fields[0]}" has no destination; add one or pass --to PREFIX`);
+    if (fields.length > 2)
+      throw new AppError(
+        'USAGE_INVALID',
+        `${where}: expected "SOURCE [DESTINATION]", found ${fields.length} fields`,
+      );
+    if (fields.length === 1 && !to)
+      throw new AppError(
+        'USAGE_INVALID',
+        `${where}: "${fields[0]}" has no destination; add one or pass --to PREFIX`,
+      );
     try {
       specs.push({ source: fields[0]!, destination: fields[1] ?? destinationUnder(to!, fields[0]!) });
     } catch (error) {
-      throw error instanceof AppError ? new AppError(error.code, `${where}: ${error.message}`, { cause: error }) : error;
+      throw error instanceof AppError
+        ? new AppError(error.code, `${where}: ${error.message}`, { cause: error })
+        : error;
     }
   });
   return specs;

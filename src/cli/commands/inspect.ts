@@ -15,12 +15,18 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
   const command = program
     .command('inspect')
     .summary('show an image: digest, platforms, config, layers')
-    .description('Show a readable summary of an image or index (registry reference or oci:DIR[:TAG]); --raw prints the manifest bytes exactly as stored.')
+    .description(
+      'Show a readable summary of an image or index (registry reference or oci:DIR[:TAG]); --raw prints the manifest bytes exactly as stored.',
+    )
     .argument('<image>', 'image reference or OCI layout location')
     .option('--raw', 'print the manifest exactly as the registry serves it')
     .option('--platform <os/arch[/variant]>', 'for an index: inspect the manifest of this platform');
   addRegistryFlags(command).action(async (image: string, flags: InspectFlags) => {
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger: cliLogger(io, flags) });
+    const session = createRegistrySession({
+      env: io.env,
+      insecure: flags.insecure,
+      logger: cliLogger(io, flags),
+    });
     try {
       const inspection = await inspectImage(image, {
         session,
@@ -33,7 +39,12 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
       } else if (flags.json) {
         const { manifest, config, reference } = inspection;
         const parsed = manifest.kind === 'index' ? manifest.index : manifest.image;
-        writeJson(io, { reference, descriptor: manifest.descriptor, manifest: parsed, ...(config ? { config } : {}) });
+        writeJson(io, {
+          reference,
+          descriptor: manifest.descriptor,
+          manifest: parsed,
+          ...(config ? { config } : {}),
+        });
       } else {
         io.stdout.write(`${formatInspection(inspection)}\n`);
       }

@@ -16,14 +16,25 @@ export function registerReferrersCommand(program: Command, io: CliIo): void {
     .command('referrers')
     .alias('discover')
     .summary('show the signatures, SBOMs and attestations attached to an image')
-    .description('Show the referrers of an image as a tree: OCI referrers (Referrers API or the tag-schema fallback) and cosign .sig/.att/.sbom tags, recursively.')
+    .description(
+      'Show the referrers of an image as a tree: OCI referrers (Referrers API or the tag-schema fallback) and cosign .sig/.att/.sbom tags, recursively.',
+    )
     .argument('<image>', 'image reference or OCI layout location')
     .option('--artifact-type <type>', 'only referrers of this artifact type')
     .option('--depth <n>', 'how deep to follow referrers of referrers (default 4)', positiveInt('--depth'));
   addRegistryFlags(command).action(async (image: string, flags: ReferrersFlags) => {
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger: cliLogger(io, flags) });
+    const session = createRegistrySession({
+      env: io.env,
+      insecure: flags.insecure,
+      logger: cliLogger(io, flags),
+    });
     try {
-      const tree = await discoverReferrers(image, { session, artifactType: flags.artifactType, depth: flags.depth, signal: io.signal });
+      const tree = await discoverReferrers(image, {
+        session,
+        artifactType: flags.artifactType,
+        depth: flags.depth,
+        signal: io.signal,
+      });
       if (flags.json) writeJson(io, tree);
       else io.stdout.write(`${formatTree(toTree(tree, image))}\n`);
     } finally {

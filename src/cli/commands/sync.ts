@@ -29,26 +29,34 @@ export function registerSyncCommand(program: Command, io: CliIo): void {
     .option('--semver <range>', "keep tags whose version satisfies RANGE (e.g. '>=22 <27')")
     .option('--prerelease', 'let --semver admit pre-releases (rc, beta)')
     .option('--latest <n>', 'keep the newest N tags by version', positiveInt('--latest'));
-  addRegistryFlags(addCopyFlags(command)).action(async (source: string, destination: string, flags: SyncFlags, cmd: Command) => {
-    let selected: string[] = [];
-    let available = 0;
-    await runCopy(
-      cmd,
-      io,
-      flags,
-      async (options) => {
-        const result = await syncRepository(
-          source,
-          destination,
-          { include: flags.include, exclude: flags.exclude, semver: flags.semver, includePrerelease: flags.prerelease, latest: flags.latest },
-          options,
-        );
-        selected = result.selected;
-        available = result.available;
-        if (!flags.json) io.stderr.write(`${source}: ${available} tags, ${selected.length} selected\n`);
-        return result.reports;
-      },
-      () => ({ source, destination, tagsAvailable: available, tagsSelected: selected }),
-    );
-  });
+  addRegistryFlags(addCopyFlags(command)).action(
+    async (source: string, destination: string, flags: SyncFlags, cmd: Command) => {
+      let selected: string[] = [];
+      let available = 0;
+      await runCopy(
+        cmd,
+        io,
+        flags,
+        async (options) => {
+          const result = await syncRepository(
+            source,
+            destination,
+            {
+              include: flags.include,
+              exclude: flags.exclude,
+              semver: flags.semver,
+              includePrerelease: flags.prerelease,
+              latest: flags.latest,
+            },
+            options,
+          );
+          selected = result.selected;
+          available = result.available;
+          if (!flags.json) io.stderr.write(`${source}: ${available} tags, ${selected.length} selected\n`);
+          return result.reports;
+        },
+        () => ({ source, destination, tagsAvailable: available, tagsSelected: selected }),
+      );
+    },
+  );
 }

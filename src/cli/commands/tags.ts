@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import { createRegistrySession } from '../../app/registry-access.js';
 import { listRepositoryTags } from '../../app/tags-service.js';
 import type { CliIo } from '../io.js';
-import { type RegistryFlags, addRegistryFlags, cliLogger, collect, positiveInt, writeJson } from '../options.js';
+import {
+  type RegistryFlags,
+  addRegistryFlags,
+  cliLogger,
+  collect,
+  positiveInt,
+  writeJson,
+} from '../options.js';
 
 interface TagsFlags extends RegistryFlags {
   include?: string[];
@@ -18,20 +25,36 @@ export function registerTagsCommand(program: Command, io: CliIo): void {
     .command('tags')
     .alias('ls')
     .summary('list the tags of a repository')
-    .description('List the tags of a repository (registry or oci:DIR), filtered by regex, semver range and newest N — the same filters as `sync`.')
+    .description(
+      'List the tags of a repository (registry or oci:DIR), filtered by regex, semver range and newest N — the same filters as `sync`.',
+    )
     .argument('<repository>', 'e.g. docker.io/library/python')
     .option('--include <regex>', 'keep tags matching (repeatable)', collect)
     .option('--exclude <regex>', 'drop tags matching (repeatable)', collect)
     .option('--semver <range>', "keep tags whose version satisfies RANGE (e.g. '>=22 <27')")
     .option('--prerelease', 'let --semver admit pre-releases')
-    .option('--latest <n>', 'keep the newest N tags by version (printed newest first)', positiveInt('--latest'))
+    .option(
+      '--latest <n>',
+      'keep the newest N tags by version (printed newest first)',
+      positiveInt('--latest'),
+    )
     .option('--attachments', 'include attachment tags (sha256-….sig, referrers fallback indexes)');
   addRegistryFlags(command).action(async (repository: string, flags: TagsFlags) => {
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger: cliLogger(io, flags) });
+    const session = createRegistrySession({
+      env: io.env,
+      insecure: flags.insecure,
+      logger: cliLogger(io, flags),
+    });
     try {
       const tags = await listRepositoryTags(repository, {
         session,
-        filter: { include: flags.include, exclude: flags.exclude, semver: flags.semver, includePrerelease: flags.prerelease, latest: flags.latest },
+        filter: {
+          include: flags.include,
+          exclude: flags.exclude,
+          semver: flags.semver,
+          includePrerelease: flags.prerelease,
+          latest: flags.latest,
+        },
         attachments: flags.attachments,
         signal: io.signal,
       });

@@ -11,7 +11,9 @@ export function formatReportLine(report: CopyReport): string {
   const digest = shortDigest(result.digest);
   if (result.status === 'skipped') return `ok       ${arrow}  ${digest} up to date${referrerNote(result)}`;
   const verb = result.status === 'planned' ? 'would copy' : 'copied  ';
-  const filtered = result.filtered ? `; platforms ${result.filtered.platforms.join(', ')} → new index (source ${shortDigest(result.filtered.sourceDigest)})` : '';
+  const filtered = result.filtered
+    ? `; platforms ${result.filtered.platforms.join(', ')} → new index (source ${shortDigest(result.filtered.sourceDigest)})`
+    : '';
   return `${verb} ${arrow}  ${digest} (${details(result)}${filtered})${referrerNote(result)}`;
 }
 
@@ -52,7 +54,8 @@ export function formatSummary(reports: CopyReport[], elapsedMs: number): string 
 
 /** JSON shape of a report: stable field names for scripts. */
 export function reportJson(report: CopyReport): Record<string, unknown> {
-  if (report.error) return { source: report.source, destination: report.destination, error: report.error.toJSON() };
+  if (report.error)
+    return { source: report.source, destination: report.destination, error: report.error.toJSON() };
   return { ...report.result!, source: report.source, destination: report.destination };
 }
 

@@ -26,8 +26,13 @@ describe('formatting for people', () => {
   });
 
   it("states Docker Hub's quota the way it was reported", () => {
-    expect(formatRateLimit('docker.io', { limit: 100, remaining: 76, windowSeconds: 21600, source: '203.0.113.7' })).toBe(
-      'docker.io pull quota: 76 of 100 left per 6 h (counted for 203.0.113.7)',
-    );
+    expect(
+      formatRateLimit('docker.io', {
+        limit: 100,
+        remaining: 76,
+        windowSeconds: 21600,
+        source: '203.0.113.7',
+      }),
+    ).toBe('docker.io pull quota: 76 of 100 left per 6 h (counted for 203.0.113.7)');
   });
 });

@@ -19,14 +19,27 @@ export function formatInspection(inspection: Inspection): string {
   if (subject) lines.push(field('Subject', subject.digest));
   if (manifest.kind === 'index') {
     lines.push('', `Manifests (${manifest.index.manifests.length})`);
-    lines.push(indent(formatTable(['PLATFORM', 'DIGEST', 'SIZE', 'MEDIA TYPE'], manifest.index.manifests.map(entryRow))));
+    lines.push(
+      indent(
+        formatTable(['PLATFORM', 'DIGEST', 'SIZE', 'MEDIA TYPE'], manifest.index.manifests.map(entryRow)),
+      ),
+    );
   } else {
     const layers = manifest.image.layers;
     const total = layers.reduce((sum, l) => sum + l.size, 0);
-    lines.push(field('Total size', `${formatBytes(total + manifest.image.config.size)} (${layers.length} layers)`));
+    lines.push(
+      field('Total size', `${formatBytes(total + manifest.image.config.size)} (${layers.length} layers)`),
+    );
     if (inspection.config) lines.push('', 'Config', ...configLines(inspection));
     lines.push('', `Layers (${layers.length})`);
-    lines.push(indent(formatTable(['DIGEST', 'SIZE', 'MEDIA TYPE'], layers.map((l) => [l.digest, formatBytes(l.size), l.mediaType]))));
+    lines.push(
+      indent(
+        formatTable(
+          ['DIGEST', 'SIZE', 'MEDIA TYPE'],
+          layers.map((l) => [l.digest, formatBytes(l.size), l.mediaType]),
+        ),
+      ),
+    );
   }
   const annotations = d.annotations ?? {};
   if (Object.keys(annotations).length > 0) {
@@ -38,7 +51,14 @@ export function formatInspection(inspection: Inspection): string {
 
 function configLines(inspection: Inspection): string[] {
   const c = inspection.config!;
-  const platform = c.os && c.architecture ? formatPlatform({ os: c.os, architecture: c.architecture, ...(c.variant ? { variant: c.variant } : {}) }) : undefined;
+  const platform =
+    c.os && c.architecture
+      ? formatPlatform({
+          os: c.os,
+          architecture: c.architecture,
+          ...(c.variant ? { variant: c.variant } : {}),
+        })
+      : undefined;
   const rows: [string, string | undefined][] = [
     ['Platform', platform],
     ['Created', c.created],
@@ -59,12 +79,16 @@ function configLines(inspection: Inspection): string[] {
 function entryRow(entry: Descriptor): string[] {
   const annotations = entry.annotations ?? {};
   const platform = entry.platform ? formatPlatform(entry.platform) : '-';
-  const label = annotations['vnd.docker.reference.type'] === 'attestation-manifest' ? `${platform} (attestation)` : platform;
+  const label =
+    annotations['vnd.docker.reference.type'] === 'attestation-manifest'
+      ? `${platform} (attestation)`
+      : platform;
   return [label, entry.digest, formatBytes(entry.size), entry.mediaType];
 }
 
 function kindLabel(kind: 'index' | 'image', d: Descriptor): string {
-  if (kind === 'index') return isIndexMediaType(d.mediaType) && d.mediaType.includes('docker') ? 'manifest list' : 'index';
+  if (kind === 'index')
+    return isIndexMediaType(d.mediaType) && d.mediaType.includes('docker') ? 'manifest list' : 'index';
   return d.artifactType ? 'artifact' : 'image';
 }
 

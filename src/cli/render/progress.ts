@@ -25,7 +25,10 @@ export class CopyProgress {
   private readonly started = Date.now();
   private drawn = false;
 
-  constructor(private readonly stream: ProgressStream, enabled: boolean) {
+  constructor(
+    private readonly stream: ProgressStream,
+    enabled: boolean,
+  ) {
     this.active = enabled && stream.isTTY === true;
   }
 

@@ -19,10 +19,14 @@ export class FakeClock implements Clock {
     return new Promise((resolve, reject) => {
       const entry = { until: this.current + ms, resolve };
       this.sleepers.push(entry);
-      signal?.addEventListener('abort', () => {
-        this.sleepers = this.sleepers.filter((s) => s !== entry);
-        reject(abortedError(signal));
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== entry);
+          reject(abortedError(signal));
+        },
+        { once: true },
+      );
     });
   }
 

@@ -67,7 +67,10 @@ export interface ManifestPusher {
    * Pushes the exact bytes of a manifest. A manifest with a `subject` is also made
    * discoverable as a referrer (Referrers API, or the tag-schema fallback index).
    */
-  pushManifest(manifest: Pick<Manifest, 'descriptor' | 'bytes'>, options?: PushManifestOptions): Promise<void>;
+  pushManifest(
+    manifest: Pick<Manifest, 'descriptor' | 'bytes'>,
+    options?: PushManifestOptions,
+  ): Promise<void>;
 }
 
 export interface Tagger {

@@ -72,17 +72,28 @@ export class BlobCoordinator {
     return outcome;
   }
 
-  private async perform(request: BlobRequest, candidates: [string, Promise<BlobOutcome>][]): Promise<BlobOutcome> {
+  private async perform(
+    request: BlobRequest,
+    candidates: [string, Promise<BlobOutcome>][],
+  ): Promise<BlobOutcome> {
     const { source, destination, descriptor, signal } = request;
     if (!request.force && (await destination.blobExists(descriptor, { signal }))) return 'exists';
     if (isBlobMounter(destination) && destination.location.kind === 'remote') {
       const sameRegistrySource =
         source.location.kind === 'remote' && source.location.registry === destination.location.registry
-          ? [[source.location.repository, Promise.resolve<BlobOutcome>('exists')] as [string, Promise<BlobOutcome>]]
+          ? [
+              [source.location.repository, Promise.resolve<BlobOutcome>('exists')] as [
+                string,
+                Promise<BlobOutcome>,
+              ],
+            ]
           : [];
       for (const [repository, holding] of [...candidates, ...sameRegistrySource]) {
         if (repository === destination.location.repository) continue;
-        const held = await holding.then(() => true, () => false);
+        const held = await holding.then(
+          () => true,
+          () => false,
+        );
         if (held && (await destination.mountBlob(descriptor, repository, { signal }))) return 'mounted';
       }
     }
@@ -112,14 +123,25 @@ export class BlobCoordinator {
         try {
           await destination.pushBlob(descriptor, counted, { signal });
         } catch (error) {
-          throw sourceError ? new CopyError('fetch-blob', 'source', sourceError) : new CopyError('push-blob', 'destination', error);
+          throw sourceError
+            ? new CopyError('fetch-blob', 'source', sourceError)
+            : new CopyError('push-blob', 'destination', error);
         }
         return;
       } catch (error) {
-        if (isAbortError(error) || signal?.aborted || !isRetryable(error) || attempt >= this.options.retry.attempts) throw error;
+        if (
+          isAbortError(error) ||
+          signal?.aborted ||
+          !isRetryable(error) ||
+          attempt >= this.options.retry.attempts
+        )
+          throw error;
         const message = error instanceof Error ? error.message : String(error);
         this.options.emit({ type: 'blob-retry', digest: descriptor.digest, attempt, error: message });
-        this.options.logger.warn({ digest: descriptor.digest, attempt, err: message }, 'blob transfer failed; retrying');
+        this.options.logger.warn(
+          { digest: descriptor.digest, attempt, err: message },
+          'blob transfer failed; retrying',
+        );
         await this.options.clock.sleep(backoffDelay(attempt, this.options.retry), signal);
       }
     }
@@ -153,7 +175,12 @@ class ProgressCounter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
-    this.report({ type: 'blob-progress', digest: this.descriptor.digest, bytes: this.bytes, size: this.descriptor.size });
+    this.report({
+      type: 'blob-progress',
+      digest: this.descriptor.digest,
+      bytes: this.bytes,
+      size: this.descriptor.size,
+    });
     callback(null, chunk);
   }
 }

@@ -48,9 +48,12 @@ describe('Copier', () => {
     expect(result.status).toBe('copied');
     expect(result.digest).toBe(fixture.root.descriptor.digest);
     expect((await destination.resolve('v1')).digest).toBe(fixture.root.descriptor.digest);
-    for (const manifest of fixture.manifests) expect(await destination.manifestExists(manifest.descriptor)).toBe(true);
+    for (const manifest of fixture.manifests)
+      expect(await destination.manifestExists(manifest.descriptor)).toBe(true);
     for (const [digest, bytes] of fixture.blobs) {
-      expect(await destination.blobExists({ mediaType: 'application/octet-stream', digest, size: bytes.length })).toBe(true);
+      expect(
+        await destination.blobExists({ mediaType: 'application/octet-stream', digest, size: bytes.length }),
+      ).toBe(true);
     }
     expect(result.stats.manifestsCopied).toBe(4);
     // 1 shared base layer + 3 own layers + 3 configs, each transferred once
@@ -74,13 +77,21 @@ describe('Copier', () => {
   });
 
   it('transfers blobs shared by many images once per run', async () => {
-    const set = await makeImageSet({ images: 6, layersPerImage: 3, layerSize: 2048, sharedBaseLayers: 2, seed: 7 });
+    const set = await makeImageSet({
+      images: 6,
+      layersPerImage: 3,
+      layerSize: 2048,
+      sharedBaseLayers: 2,
+      seed: 7,
+    });
     const source = new InstrumentedTarget(new MemoryStore());
     for (const { tag, fixture } of set.images) await storeFixture(source.inner, fixture, { tag });
     const destination = new MemoryStore();
     const run = copier();
 
-    const outcomes = await run.copyMany(set.images.map(({ tag }) => ({ source, reference: tag, destination, tag })));
+    const outcomes = await run.copyMany(
+      set.images.map(({ tag }) => ({ source, reference: tag, destination, tag })),
+    );
 
     expect(outcomes.every((o) => 'result' in o)).toBe(true);
     expect(source.fetchedBlobs.length).toBe(new Set(source.fetchedBlobs).size);
@@ -96,10 +107,15 @@ describe('Copier', () => {
 
     const result = await copier().copy(source, 'v1', destination, 'v1', { platforms });
 
-    expect(result.filtered).toEqual({ sourceDigest: fixture.root.descriptor.digest, platforms: ['linux/arm64'] });
+    expect(result.filtered).toEqual({
+      sourceDigest: fixture.root.descriptor.digest,
+      platforms: ['linux/arm64'],
+    });
     expect(result.digest).not.toBe(fixture.root.descriptor.digest);
     const written = await destination.fetchManifest('v1');
-    expect(written.kind === 'index' && written.index.manifests.map((m) => m.platform?.architecture)).toEqual(['arm64']);
+    expect(written.kind === 'index' && written.index.manifests.map((m) => m.platform?.architecture)).toEqual([
+      'arm64',
+    ]);
     expect(written.descriptor.mediaType).toBe(fixture.root.descriptor.mediaType);
     const again = await copier().copy(source, 'v1', destination, 'v1', { platforms });
     expect(again.status).toBe('skipped');
@@ -119,7 +135,9 @@ describe('Copier', () => {
     const fixture = await multiArch();
     const source = new MemoryStore();
     await storeFixture(source, fixture, { tag: 'v1' });
-    await expect(copier().copy(source, 'v1', new MemoryStore(), 'v1', { platforms: [parsePlatform('windows/amd64')] })).rejects.toThrow(
+    await expect(
+      copier().copy(source, 'v1', new MemoryStore(), 'v1', { platforms: [parsePlatform('windows/amd64')] }),
+    ).rejects.toThrow(
       /no manifest for windows\/amd64; it offers: linux\/amd64, linux\/arm64, linux\/arm\/v7/,
     );
   });
@@ -133,17 +151,28 @@ describe('Copier', () => {
     await storeFixture(source, mergeFixtures(image, signature, sbom, sbomSignature), { tag: 'v1' });
     const cosign = makeSignatureArtifact(image, { seed: 5 });
     const cosignManifest = cosign.manifests.at(-1)!;
-    const withoutSubject = encodeManifest({ ...(cosignManifest as Extract<Manifest, { kind: 'image' }>).image, subject: undefined });
+    const withoutSubject = encodeManifest({
+      ...(cosignManifest as Extract<Manifest, { kind: 'image' }>).image,
+      subject: undefined,
+    });
     const cosignTag = cosignTags(image.root.descriptor.digest)[0]!.tag;
-    await storeFixture(source, { root: withoutSubject, manifests: [withoutSubject], blobs: cosign.blobs }, { tag: cosignTag });
+    await storeFixture(
+      source,
+      { root: withoutSubject, manifests: [withoutSubject], blobs: cosign.blobs },
+      { tag: cosignTag },
+    );
     const destination = new MemoryStore();
 
     const result = await copier().copy(source, 'v1', destination, 'v1', { referrers: true });
 
     expect(result.stats.referrersCopied).toBe(4);
     const referrers = await destination.listReferrers(image.root.descriptor);
-    expect(referrers.map((r) => r.digest).sort()).toEqual([signature.root.descriptor.digest, sbom.root.descriptor.digest].sort());
-    expect((await destination.listReferrers(sbom.root.descriptor)).map((r) => r.digest)).toEqual([sbomSignature.root.descriptor.digest]);
+    expect(referrers.map((r) => r.digest).sort()).toEqual(
+      [signature.root.descriptor.digest, sbom.root.descriptor.digest].sort(),
+    );
+    expect((await destination.listReferrers(sbom.root.descriptor)).map((r) => r.digest)).toEqual([
+      sbomSignature.root.descriptor.digest,
+    ]);
     expect((await destination.resolve(cosignTag)).digest).toBe(withoutSubject.descriptor.digest);
     const warm = await copier().copy(source, 'v1', destination, 'v1', { referrers: true });
     expect(warm.status).toBe('skipped');
@@ -161,7 +190,9 @@ describe('Copier', () => {
 
     expect(result.status).toBe('planned');
     expect(destination.count('pushBlob') + destination.count('pushManifest')).toBe(0);
-    expect(result.plan?.filter((p) => p.kind === 'blob' && p.action === 'copy')).toHaveLength(fixture.blobs.size);
+    expect(result.plan?.filter((p) => p.kind === 'blob' && p.action === 'copy')).toHaveLength(
+      fixture.blobs.size,
+    );
     expect(result.plan?.filter((p) => p.kind === 'manifest')).toHaveLength(4);
   });
 
@@ -187,7 +218,9 @@ describe('Copier', () => {
     source.inject({ operation: 'fetchBlob', times: 10, kind: 'deny' });
     const destination = new MemoryStore();
 
-    const failure = await copier().copy(source, 'v1', destination, 'v1').catch((e: unknown) => e);
+    const failure = await copier()
+      .copy(source, 'v1', destination, 'v1')
+      .catch((e: unknown) => e);
 
     expect(failure).toBeInstanceOf(CopyError);
     expect((failure as CopyError).side).toBe('source');
@@ -202,7 +235,9 @@ describe('Copier', () => {
     source.inject({ operation: 'fetchBlob', times: 100, kind: 'corrupt' });
     const destination = new MemoryStore();
 
-    await expect(copier({ retry: { attempts: 2 } }).copy(source, 'v1', destination, 'v1')).rejects.toThrow(/digest/);
+    await expect(copier({ retry: { attempts: 2 } }).copy(source, 'v1', destination, 'v1')).rejects.toThrow(
+      /digest/,
+    );
 
     for (const layer of fixture.root.image.layers) expect(await destination.blobExists(layer)).toBe(false);
     await expect(destination.resolve('v1')).rejects.toThrow();
@@ -223,7 +258,10 @@ describe('Copier', () => {
   it('leaves foreign layers out, as Docker and skopeo do', async () => {
     const local = await makeLayer({ seed: 15, size: 1024 });
     const image = makeImage({ layers: [local] });
-    const foreign = { ...describeBytes(Buffer.from('windows base layer'), MediaType.DockerLayerForeignGzip), urls: ['https://example.com/layer'] };
+    const foreign = {
+      ...describeBytes(Buffer.from('windows base layer'), MediaType.DockerLayerForeignGzip),
+      urls: ['https://example.com/layer'],
+    };
     const manifest = encodeManifest({ ...image.root.image, layers: [foreign, ...image.root.image.layers] });
     const source = new MemoryStore();
     await storeFixture(source, { root: manifest, manifests: [manifest], blobs: image.blobs }, { tag: 'v1' });
@@ -237,6 +275,8 @@ describe('Copier', () => {
     await storeFixture(source, fixture, { tag: 'v1' });
     const controller = new AbortController();
     controller.abort();
-    await expect(copier().copy(source, 'v1', new MemoryStore(), 'v1', { signal: controller.signal })).rejects.toThrow(/cancel|abort/i);
+    await expect(
+      copier().copy(source, 'v1', new MemoryStore(), 'v1', { signal: controller.signal }),
+    ).rejects.toThrow(/cancel|abort/i);
   });
 });

@@ -71,7 +71,13 @@ export class Copier implements GraphCopier {
   }
 
   /** Copies one image; `tag` names it at the destination (by digest when absent). */
-  async copy(source: ReadOnlyTarget, reference: string, destination: Target, tag?: string, options: CopyOptions = {}): Promise<CopyResult> {
+  async copy(
+    source: ReadOnlyTarget,
+    reference: string,
+    destination: Target,
+    tag?: string,
+    options: CopyOptions = {},
+  ): Promise<CopyResult> {
     const from = describe(source.location, reference);
     const to = describe(destination.location, tag);
     this.emit({ type: 'image-start', source: from, destination: to });
@@ -86,12 +92,18 @@ export class Copier implements GraphCopier {
   }
 
   /** Copies many images with at most `imageConcurrency` in flight; failures are reported per item. */
-  async copyMany(items: CopyItem[], options: CopyOptions & { imageConcurrency?: number } = {}): Promise<CopyOutcome[]> {
+  async copyMany(
+    items: CopyItem[],
+    options: CopyOptions & { imageConcurrency?: number } = {},
+  ): Promise<CopyOutcome[]> {
     const limiter = new Limiter(options.imageConcurrency ?? DEFAULT_IMAGE_CONCURRENCY);
     return Promise.all(
       items.map((item) =>
         limiter
-          .run(() => this.copy(item.source, item.reference, item.destination, item.tag, options), options.signal)
+          .run(
+            () => this.copy(item.source, item.reference, item.destination, item.tag, options),
+            options.signal,
+          )
           .then(
             (result) => ({ item, result }),
             (error: unknown) => ({ item, error: toAppError(error) }),
@@ -110,7 +122,15 @@ export class Copier implements GraphCopier {
     to: string,
   ): Promise<CopyResult> {
     const signal = options.signal;
-    const job: CopyJob = { source, destination, options, stats: emptyStats(), plan: [], referrers: [], visited: new Set() };
+    const job: CopyJob = {
+      source,
+      destination,
+      options,
+      stats: emptyStats(),
+      plan: [],
+      referrers: [],
+      visited: new Set(),
+    };
     const resolved = await step('resolve', 'source', () => source.resolve(reference, { signal }));
     const wantsFilter = options.platforms !== undefined && options.platforms.length > 0;
     if (!wantsFilter && !options.force && tag !== undefined) {
@@ -124,12 +144,21 @@ export class Copier implements GraphCopier {
     let filtered: CopyResult['filtered'];
     if (wantsFilter && root.kind === 'index') {
       const narrowed = filterIndex(root, options.platforms!, from);
-      if (narrowed.filtered) filtered = { sourceDigest: root.descriptor.digest, platforms: options.platforms!.map(formatPlatform) };
+      if (narrowed.filtered)
+        filtered = {
+          sourceDigest: root.descriptor.digest,
+          platforms: options.platforms!.map(formatPlatform),
+        };
       root = narrowed.manifest;
     } else if (wantsFilter && root.kind === 'image') {
       await checkImagePlatform(source, root, options.platforms!, from, signal);
     }
-    if (wantsFilter && !options.force && tag !== undefined && (await destinationDigest(destination, tag, signal)) === root.descriptor.digest) {
+    if (
+      wantsFilter &&
+      !options.force &&
+      tag !== undefined &&
+      (await destinationDigest(destination, tag, signal)) === root.descriptor.digest
+    ) {
       return { ...this.result(job, from, to, root.descriptor, 'skipped'), ...(filtered ? { filtered } : {}) };
     }
     await this.copyGraph(job, root, tag);
@@ -150,7 +179,11 @@ export class Copier implements GraphCopier {
     const digest = manifest.descriptor.digest;
     if (job.visited.has(digest) && tag === undefined) return 'exists';
     job.visited.add(digest);
-    const present = !options.force && (await step('push-manifest', 'destination', () => destination.manifestExists(manifest.descriptor, { signal })));
+    const present =
+      !options.force &&
+      (await step('push-manifest', 'destination', () =>
+        destination.manifestExists(manifest.descriptor, { signal }),
+      ));
     if (present) {
       job.stats.manifestsExisting++;
       if (tag !== undefined) await this.pushManifest(job, manifest, tag, true);
@@ -160,12 +193,16 @@ export class Copier implements GraphCopier {
     if (manifest.kind === 'index') {
       await Promise.all(
         manifest.index.manifests.map(async (child) => {
-          const childManifest = await step('fetch-manifest', 'source', () => job.source.fetchManifest(child, { signal }));
+          const childManifest = await step('fetch-manifest', 'source', () =>
+            job.source.fetchManifest(child, { signal }),
+          );
           await this.copyGraph(job, childManifest);
         }),
       );
     } else {
-      await Promise.all([manifest.image.config, ...manifest.image.layers].map((blob) => this.copyBlob(job, blob)));
+      await Promise.all(
+        [manifest.image.config, ...manifest.image.layers].map((blob) => this.copyBlob(job, blob)),
+      );
     }
     await this.pushManifest(job, manifest, tag, false);
     return 'copied';
@@ -181,12 +218,22 @@ export class Copier implements GraphCopier {
     if (options.dryRun) {
       if (job.visited.has(`blob:${descriptor.digest}`)) return;
       job.visited.add(`blob:${descriptor.digest}`);
-      const exists = !options.force && (await step('push-blob', 'destination', () => destination.blobExists(descriptor, { signal: options.signal })));
+      const exists =
+        !options.force &&
+        (await step('push-blob', 'destination', () =>
+          destination.blobExists(descriptor, { signal: options.signal }),
+        ));
       this.record(job, descriptor, 'blob', exists ? 'exists' : 'copy');
       if (!exists) job.stats.bytesCopied += descriptor.size;
       return;
     }
-    const outcome = await this.blobs.ensure({ source, destination, descriptor, force: options.force ?? false, signal: options.signal });
+    const outcome = await this.blobs.ensure({
+      source,
+      destination,
+      descriptor,
+      force: options.force ?? false,
+      signal: options.signal,
+    });
     if (outcome === 'copied') {
       job.stats.blobsCopied++;
       job.stats.bytesCopied += descriptor.size;
@@ -194,7 +241,12 @@ export class Copier implements GraphCopier {
     else job.stats.blobsExisting++;
   }
 
-  private async pushManifest(job: CopyJob, manifest: Manifest, tag: string | undefined, existed: boolean): Promise<void> {
+  private async pushManifest(
+    job: CopyJob,
+    manifest: Manifest,
+    tag: string | undefined,
+    existed: boolean,
+  ): Promise<void> {
     const { destination, options } = job;
     if (options.dryRun) {
       if (!existed) this.record(job, manifest.descriptor, 'manifest', 'copy');
@@ -203,23 +255,58 @@ export class Copier implements GraphCopier {
     const key = `${locationKey(destination.location)}|${manifest.descriptor.digest}|${tag ?? ''}`;
     let pushing = this.manifests.get(key);
     if (!pushing) {
-      pushing = step('push-manifest', 'destination', () => destination.pushManifest(manifest, { tag, signal: options.signal })).then(() => 'copied' as const);
+      pushing = step('push-manifest', 'destination', () =>
+        destination.pushManifest(manifest, { tag, signal: options.signal }),
+      ).then(() => 'copied' as const);
       this.manifests.set(key, pushing);
       pushing.catch(() => this.manifests.delete(key));
     }
     await pushing;
     if (!existed) job.stats.manifestsCopied++;
-    this.emit({ type: 'manifest-done', digest: manifest.descriptor.digest, outcome: existed ? 'exists' : 'copied' });
+    this.emit({
+      type: 'manifest-done',
+      digest: manifest.descriptor.digest,
+      outcome: existed ? 'exists' : 'copied',
+    });
   }
 
-  private record(job: CopyJob, descriptor: Descriptor, kind: PlannedItem['kind'], action: PlannedItem['action']): void {
-    if (job.options.dryRun) job.plan.push({ kind, digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType, action });
+  private record(
+    job: CopyJob,
+    descriptor: Descriptor,
+    kind: PlannedItem['kind'],
+    action: PlannedItem['action'],
+  ): void {
+    if (job.options.dryRun)
+      job.plan.push({
+        kind,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        mediaType: descriptor.mediaType,
+        action,
+      });
   }
 
-  private result(job: CopyJob, source: string, destination: string, root: Descriptor, status: CopyResult['status']): CopyResult {
-    const result: CopyResult = { source, destination, digest: root.digest, mediaType: root.mediaType, status, stats: job.stats, referrers: job.referrers };
+  private result(
+    job: CopyJob,
+    source: string,
+    destination: string,
+    root: Descriptor,
+    status: CopyResult['status'],
+  ): CopyResult {
+    const result: CopyResult = {
+      source,
+      destination,
+      digest: root.digest,
+      mediaType: root.mediaType,
+      status,
+      stats: job.stats,
+      referrers: job.referrers,
+    };
     if (job.options.dryRun) result.plan = job.plan;
-    this.logger.info({ source, destination, digest: root.digest, status, ...job.stats }, 'image copy finished');
+    this.logger.info(
+      { source, destination, digest: root.digest, status, ...job.stats },
+      'image copy finished',
+    );
     return result;
   }
 }
@@ -228,17 +315,28 @@ function childManifests(manifest: Manifest): Descriptor[] {
   return manifest.kind === 'index' ? manifest.index.manifests : [];
 }
 
-async function destinationDigest(destination: Target, tag: string, signal?: AbortSignal): Promise<string | undefined> {
+async function destinationDigest(
+  destination: Target,
+  tag: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   try {
     return (await destination.resolve(tag, { signal })).digest;
   } catch (error) {
-    if (error instanceof OciError && (error.code === 'OCI_MANIFEST_UNKNOWN' || error.code === 'OCI_NAME_UNKNOWN')) return undefined;
+    if (
+      error instanceof OciError &&
+      (error.code === 'OCI_MANIFEST_UNKNOWN' || error.code === 'OCI_NAME_UNKNOWN')
+    )
+      return undefined;
     throw new CopyError('resolve', 'destination', error);
   }
 }
 
 export function describe(location: TargetLocation, reference: string | undefined): string {
-  const base = location.kind === 'remote' ? `${location.registry}/${location.repository}` : `${location.kind === 'layout' ? 'oci:' : 'memory:'}${location.registry}`;
+  const base =
+    location.kind === 'remote'
+      ? `${location.registry}/${location.repository}`
+      : `${location.kind === 'layout' ? 'oci:' : 'memory:'}${location.registry}`;
   if (reference === undefined) return base;
   return /^[a-z0-9]+:/.test(reference) ? `${base}@${reference}` : `${base}:${reference}`;
 }

@@ -1,4 +1,11 @@
-export { Copier, DEFAULT_COPY_CONCURRENCY, describe as describeLocation, type CopierOptions, type CopyItem, type CopyOutcome } from './copier.js';
+export {
+  Copier,
+  DEFAULT_COPY_CONCURRENCY,
+  describe as describeLocation,
+  type CopierOptions,
+  type CopyItem,
+  type CopyOutcome,
+} from './copier.js';
 export {
   type CopyOptions,
   type CopyResult,

@@ -21,7 +21,11 @@ export interface GraphCopier {
 }
 
 /** Runs one operation, attributing a failure to its side of the copy. */
-export async function step<T>(op: CopyError['op'], side: CopyError['side'], run: () => Promise<T>): Promise<T> {
+export async function step<T>(
+  op: CopyError['op'],
+  side: CopyError['side'],
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {

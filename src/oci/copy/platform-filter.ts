@@ -14,9 +14,15 @@ import {
  * (and digest) is returned untouched; otherwise a new index with the same media type,
  * annotations and entry order — necessarily with a new digest.
  */
-export function filterIndex(manifest: Manifest & { kind: 'index' }, wanted: Platform[], source: string): { manifest: Manifest; filtered: boolean } {
+export function filterIndex(
+  manifest: Manifest & { kind: 'index' },
+  wanted: Platform[],
+  source: string,
+): { manifest: Manifest; filtered: boolean } {
   const entries = manifest.index.manifests;
-  const matched = new Set(entries.filter((e) => wanted.some((w) => platformMatches(w, e.platform))).map((e) => e.digest));
+  const matched = new Set(
+    entries.filter((e) => wanted.some((w) => platformMatches(w, e.platform))).map((e) => e.digest),
+  );
   if (matched.size === 0) {
     const available = entries.map((e) => (e.platform ? formatPlatform(e.platform) : 'unknown')).join(', ');
     throw new AppError(
@@ -35,7 +41,11 @@ export function filterIndex(manifest: Manifest & { kind: 'index' }, wanted: Plat
  */
 function isAttestationFor(entry: Descriptor, kept: Set<string>): boolean {
   const described = entry.annotations?.['vnd.docker.reference.digest'];
-  return entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' && described !== undefined && kept.has(described);
+  return (
+    entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' &&
+    described !== undefined &&
+    kept.has(described)
+  );
 }
 
 /** For a single-platform image: checks the config's os/architecture against the wanted platforms. */
@@ -56,8 +66,15 @@ export async function checkImagePlatform(
     return; // Artifacts have configs that are not image configs: nothing to filter on.
   }
   if (typeof config.os !== 'string' || typeof config.architecture !== 'string') return;
-  const platform: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+  const platform: Platform = {
+    os: config.os,
+    architecture: config.architecture,
+    ...(config.variant ? { variant: config.variant } : {}),
+  };
   if (!wanted.some((w) => platformMatches(w, platform))) {
-    throw new AppError('OCI_PLATFORM_NOT_FOUND', `${name} is a single-platform image for ${formatPlatform(platform)}, not ${wanted.map(formatPlatform).join(', ')}`);
+    throw new AppError(
+      'OCI_PLATFORM_NOT_FOUND',
+      `${name} is a single-platform image for ${formatPlatform(platform)}, not ${wanted.map(formatPlatform).join(', ')}`,
+    );
   }
 }

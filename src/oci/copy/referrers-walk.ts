@@ -9,7 +9,11 @@ import { type CopyJob, type GraphCopier, step } from './job.js';
  * tag-based attachments are copied under the same tags, since most signed images in
  * public registries still use them.
  */
-export async function copyReferrers(copier: GraphCopier, job: CopyJob, subjects: Descriptor[]): Promise<void> {
+export async function copyReferrers(
+  copier: GraphCopier,
+  job: CopyJob,
+  subjects: Descriptor[],
+): Promise<void> {
   const signal = job.options.signal;
   let level = subjects;
   const seen = new Set<string>();
@@ -19,10 +23,14 @@ export async function copyReferrers(copier: GraphCopier, job: CopyJob, subjects:
       level.map(async (subject) => {
         if (seen.has(subject.digest)) return;
         seen.add(subject.digest);
-        const referrers = await step('referrers', 'source', () => job.source.listReferrers(subject, { signal }));
+        const referrers = await step('referrers', 'source', () =>
+          job.source.listReferrers(subject, { signal }),
+        );
         await Promise.all(
           referrers.map(async (referrer) => {
-            const manifest = await step('fetch-manifest', 'source', () => job.source.fetchManifest(referrer, { signal }));
+            const manifest = await step('fetch-manifest', 'source', () =>
+              job.source.fetchManifest(referrer, { signal }),
+            );
             if ((await copier.copyGraph(job, manifest)) === 'copied') job.stats.referrersCopied++;
             job.referrers.push({ subject: subject.digest, descriptor: referrer });
             next.push(referrer);
@@ -35,7 +43,12 @@ export async function copyReferrers(copier: GraphCopier, job: CopyJob, subjects:
   }
 }
 
-async function copyCosignTags(copier: GraphCopier, job: CopyJob, subject: Descriptor, next: Descriptor[]): Promise<void> {
+async function copyCosignTags(
+  copier: GraphCopier,
+  job: CopyJob,
+  subject: Descriptor,
+  next: Descriptor[],
+): Promise<void> {
   const signal = job.options.signal;
   await Promise.all(
     cosignTags(subject.digest).map(async ({ tag }) => {
@@ -43,10 +56,16 @@ async function copyCosignTags(copier: GraphCopier, job: CopyJob, subject: Descri
       try {
         descriptor = await job.source.resolve(tag, { signal });
       } catch (error) {
-        if (error instanceof OciError && (error.code === 'OCI_MANIFEST_UNKNOWN' || error.code === 'OCI_NAME_UNKNOWN')) return;
+        if (
+          error instanceof OciError &&
+          (error.code === 'OCI_MANIFEST_UNKNOWN' || error.code === 'OCI_NAME_UNKNOWN')
+        )
+          return;
         throw error;
       }
-      const manifest = await step('fetch-manifest', 'source', () => job.source.fetchManifest(descriptor, { signal }));
+      const manifest = await step('fetch-manifest', 'source', () =>
+        job.source.fetchManifest(descriptor, { signal }),
+      );
       if ((await copier.copyGraph(job, manifest, tag)) === 'copied') job.stats.referrersCopied++;
       job.referrers.push({ subject: subject.digest, descriptor: manifest.descriptor });
       next.push(manifest.descriptor);

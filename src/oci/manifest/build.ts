@@ -30,15 +30,24 @@ export const EMPTY_CONFIG: Descriptor = Object.freeze({
 export const EMPTY_CONFIG_BYTES = encoder.encode('{}');
 
 /** A descriptor for bytes, with the given media type. */
-export function describeBytes(bytes: Uint8Array, mediaType: string, extra: Partial<Descriptor> = {}): Descriptor {
+export function describeBytes(
+  bytes: Uint8Array,
+  mediaType: string,
+  extra: Partial<Descriptor> = {},
+): Descriptor {
   return { mediaType, digest: digestOf(bytes), size: bytes.length, ...extra };
 }
 
 /** A descriptor as it appears inside an index or referrers list: only the standard fields. */
 export function toIndexEntry(descriptor: Descriptor): Descriptor {
-  const entry: Descriptor = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
+  const entry: Descriptor = {
+    mediaType: descriptor.mediaType,
+    digest: descriptor.digest,
+    size: descriptor.size,
+  };
   if (descriptor.artifactType) entry.artifactType = descriptor.artifactType;
-  if (descriptor.annotations && Object.keys(descriptor.annotations).length > 0) entry.annotations = descriptor.annotations;
+  if (descriptor.annotations && Object.keys(descriptor.annotations).length > 0)
+    entry.annotations = descriptor.annotations;
   if (descriptor.platform) entry.platform = descriptor.platform;
   return entry;
 }

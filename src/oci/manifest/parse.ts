@@ -34,12 +34,18 @@ export function parseManifest(bytes: Uint8Array, options: ParseManifestOptions =
   try {
     json = JSON.parse(decoder.decode(bytes));
   } catch (error) {
-    throw new AppError('OCI_MANIFEST_INVALID', `manifest${where} is not valid UTF-8 JSON: ${(error as Error).message}`);
+    throw new AppError(
+      'OCI_MANIFEST_INVALID',
+      `manifest${where} is not valid UTF-8 JSON: ${(error as Error).message}`,
+    );
   }
   if (!isObject(json)) throw new AppError('OCI_MANIFEST_INVALID', `manifest${where} must be a JSON object`);
   if (json.schemaVersion === 1 || isSchema1MediaType(json.mediaType as string)) throw schema1Error(where);
   if (json.schemaVersion !== 2) {
-    throw new AppError('OCI_MANIFEST_INVALID', `manifest${where} has schemaVersion ${JSON.stringify(json.schemaVersion)}, expected 2`);
+    throw new AppError(
+      'OCI_MANIFEST_INVALID',
+      `manifest${where} has schemaVersion ${JSON.stringify(json.schemaVersion)}, expected 2`,
+    );
   }
   const own = typeof json.mediaType === 'string' ? normalizeMediaType(json.mediaType) : undefined;
   if (json.mediaType !== undefined && typeof json.mediaType !== 'string') {
@@ -47,10 +53,16 @@ export function parseManifest(bytes: Uint8Array, options: ParseManifestOptions =
   }
   const mediaType = own ?? (isKnown(declared) ? declared : undefined) ?? guessMediaType(json);
   if (!mediaType) {
-    throw new AppError('OCI_MANIFEST_INVALID', `manifest${where} has no mediaType and is neither an index (manifests) nor an image manifest (config, layers)`);
+    throw new AppError(
+      'OCI_MANIFEST_INVALID',
+      `manifest${where} has no mediaType and is neither an index (manifests) nor an image manifest (config, layers)`,
+    );
   }
   if (own && declared && isKnown(declared) && own !== declared) {
-    throw new AppError('OCI_MANIFEST_INVALID', `manifest${where} declares mediaType ${own} but was served or described as ${declared}`);
+    throw new AppError(
+      'OCI_MANIFEST_INVALID',
+      `manifest${where} declares mediaType ${own} but was served or described as ${declared}`,
+    );
   }
   const digest = options.digest ?? digestOf(bytes);
   const descriptor: Descriptor = { mediaType, digest, size: bytes.length };
@@ -63,13 +75,21 @@ export function parseManifest(bytes: Uint8Array, options: ParseManifestOptions =
   }
   if (isImageManifestMediaType(mediaType)) {
     const image = validateImage(json, where);
-    if (!descriptor.artifactType && image.artifactType === undefined && image.config.mediaType !== MediaType.OciConfig && image.config.mediaType !== MediaType.DockerConfig) {
+    if (
+      !descriptor.artifactType &&
+      image.artifactType === undefined &&
+      image.config.mediaType !== MediaType.OciConfig &&
+      image.config.mediaType !== MediaType.DockerConfig
+    ) {
       // image-spec v1.1 "Guidelines for Artifact Usage": without artifactType, the config media type names the artifact.
       descriptor.artifactType = image.config.mediaType;
     }
     return { kind: 'image', descriptor, bytes, image };
   }
-  throw new AppError('OCI_MEDIA_TYPE_UNSUPPORTED', `manifest${where} has unsupported media type ${mediaType}`);
+  throw new AppError(
+    'OCI_MEDIA_TYPE_UNSUPPORTED',
+    `manifest${where} has unsupported media type ${mediaType}`,
+  );
 }
 
 function isKnown(mediaType: string | undefined): mediaType is string {
@@ -100,15 +120,19 @@ function validateImage(json: Record<string, unknown>, where: string): ImageManif
 /** Checks one descriptor's required fields; the error names the JSON path. */
 export function validateDescriptor(value: unknown, where: string, path: string): asserts value is Descriptor {
   if (!isObject(value)) throw fieldError(where, path, 'must be a descriptor object');
-  if (typeof value.mediaType !== 'string' || value.mediaType === '') throw fieldError(where, `${path}.mediaType`, 'must be a non-empty string');
-  if (!isDigest(value.digest)) throw fieldError(where, `${path}.digest`, `is not a valid digest: ${JSON.stringify(value.digest)}`);
+  if (typeof value.mediaType !== 'string' || value.mediaType === '')
+    throw fieldError(where, `${path}.mediaType`, 'must be a non-empty string');
+  if (!isDigest(value.digest))
+    throw fieldError(where, `${path}.digest`, `is not a valid digest: ${JSON.stringify(value.digest)}`);
   if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0) {
     throw fieldError(where, `${path}.size`, 'must be a non-negative integer');
   }
 }
 
 function fieldError(where: string, path: string, problem: string): AppError {
-  return new AppError('OCI_MANIFEST_INVALID', `manifest${where}: field "${path}" ${problem}`, { details: { field: path } });
+  return new AppError('OCI_MANIFEST_INVALID', `manifest${where}: field "${path}" ${problem}`, {
+    details: { field: path },
+  });
 }
 
 function schema1Error(where: string): AppError {

@@ -8,7 +8,10 @@ import type { Platform } from './types.js';
 export function parsePlatform(text: string): Platform {
   const parts = text.trim().toLowerCase().split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '' || !/^[a-z0-9._-]+$/.test(p))) {
-    throw new AppError('USAGE_INVALID', `invalid platform "${text}": expected os/architecture[/variant], e.g. linux/amd64 or linux/arm64/v8`);
+    throw new AppError(
+      'USAGE_INVALID',
+      `invalid platform "${text}": expected os/architecture[/variant], e.g. linux/amd64 or linux/arm64/v8`,
+    );
   }
   const platform: Platform = { os: parts[0]!, architecture: parts[1]! };
   if (parts[2]) platform.variant = parts[2];
@@ -20,7 +23,14 @@ export function formatPlatform(platform: Platform): string {
   return platform.variant ? `${base}/${platform.variant}` : base;
 }
 
-const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386' };
+const ARCH_ALIASES: Record<string, string> = {
+  x86_64: 'amd64',
+  'x86-64': 'amd64',
+  aarch64: 'arm64',
+  armhf: 'arm',
+  armel: 'arm',
+  i386: '386',
+};
 
 /** Canonical form: amd64 not x86_64; arm64's default variant v8 implied; arm's default v7. */
 export function normalizePlatform(platform: Platform): Platform {

@@ -22,4 +22,10 @@ export {
   isValidRepositoryPath,
 } from './grammar.js';
 export { type TargetSpec, parseTargetSpec } from './location.js';
-export { referrersFallbackTag, cosignTags, isAttachmentTag, COSIGN_SUFFIXES, type CosignSuffix } from './attachment-tags.js';
+export {
+  referrersFallbackTag,
+  cosignTags,
+  isAttachmentTag,
+  COSIGN_SUFFIXES,
+  type CosignSuffix,
+} from './attachment-tags.js';

@@ -13,7 +13,12 @@ import { header } from './transport.js';
  * `Content-Range` followed by a closing `PUT` (chunked: each chunk is replayable, and a
  * failed chunk resumes from the offset the registry reports).
  */
-export async function pushBlob(ctx: RepositoryContext, descriptor: Descriptor, content: Readable, signal?: AbortSignal): Promise<void> {
+export async function pushBlob(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  content: Readable,
+  signal?: AbortSignal,
+): Promise<void> {
   const verified = verifiedContent(content, descriptor);
   let contentError: unknown;
   verified.once('error', (error) => (contentError = error));
@@ -50,7 +55,12 @@ function verifiedContent(content: Readable, descriptor: Descriptor): Readable {
  * Cross-repository mount (`POST ?mount=&from=`). `true` when the registry mounted (201);
  * `false` when it opened an upload session instead (202), which is cancelled.
  */
-export async function mountBlob(ctx: RepositoryContext, descriptor: Descriptor, fromRepository: string, signal?: AbortSignal): Promise<boolean> {
+export async function mountBlob(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  fromRepository: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const query = new URLSearchParams({ mount: descriptor.digest, from: fromRepository });
   const response = await ctx.transport.sendAndDiscard({
     method: 'POST',
@@ -69,7 +79,11 @@ export async function mountBlob(ctx: RepositoryContext, descriptor: Descriptor, 
   return false;
 }
 
-async function startUpload(ctx: RepositoryContext, descriptor: Descriptor, signal?: AbortSignal): Promise<string> {
+async function startUpload(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  signal?: AbortSignal,
+): Promise<string> {
   const response = await ctx.transport.sendAndDiscard({
     method: 'POST',
     path: v2Path(ctx, 'blobs/uploads/'),
@@ -81,12 +95,22 @@ async function startUpload(ctx: RepositoryContext, descriptor: Descriptor, signa
   });
   const location = header(response.headers, 'location');
   if (response.status !== 202 || !location) {
-    throw protocolError(ctx, descriptor, `upload session start answered ${response.status} without a Location`);
+    throw protocolError(
+      ctx,
+      descriptor,
+      `upload session start answered ${response.status} without a Location`,
+    );
   }
   return location;
 }
 
-async function pushMonolithic(ctx: RepositoryContext, descriptor: Descriptor, content: Readable, location: string, signal?: AbortSignal): Promise<void> {
+async function pushMonolithic(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  content: Readable,
+  location: string,
+  signal?: AbortSignal,
+): Promise<void> {
   // If the source stream fails (digest mismatch, reset), undici aborts the PUT: the registry never commits it.
   await ctx.transport.sendAndDiscard({
     method: 'PUT',
@@ -158,7 +182,11 @@ async function patchChunk(
       });
       return header(response.headers, 'location') ?? current;
     } catch (error) {
-      if (attempt >= CHUNK_ATTEMPTS || !(isRetryable(error) || (error as { code?: string }).code === 'OCI_RANGE_INVALID')) throw error;
+      if (
+        attempt >= CHUNK_ATTEMPTS ||
+        !(isRetryable(error) || (error as { code?: string }).code === 'OCI_RANGE_INVALID')
+      )
+        throw error;
       await sleep(100 * 2 ** attempt, signal);
       const status = await uploadStatus(ctx, descriptor, current, signal);
       current = status.location;
@@ -171,7 +199,12 @@ async function patchChunk(
 }
 
 /** `GET` on an upload session: how many bytes the registry holds (`Range: 0-<last>`). */
-async function uploadStatus(ctx: RepositoryContext, descriptor: Descriptor, location: string, signal?: AbortSignal): Promise<{ location: string; received: number }> {
+async function uploadStatus(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  location: string,
+  signal?: AbortSignal,
+): Promise<{ location: string; received: number }> {
   const response = await ctx.transport.sendAndDiscard({
     method: 'GET',
     path: location,
@@ -187,7 +220,12 @@ async function uploadStatus(ctx: RepositoryContext, descriptor: Descriptor, loca
   return { location: header(response.headers, 'location') ?? location, received: last === 0 ? 0 : last + 1 };
 }
 
-async function cancelUpload(ctx: RepositoryContext, descriptor: Descriptor, location: string, signal?: AbortSignal): Promise<void> {
+async function cancelUpload(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  location: string,
+  signal?: AbortSignal,
+): Promise<void> {
   try {
     await ctx.transport.sendAndDiscard({
       method: 'DELETE',
@@ -229,4 +267,3 @@ function withDigest(location: string, digest: string): string {
   const separator = location.includes('?') ? '&' : '?';
   return `${location}${separator}digest=${encodeURIComponent(digest)}`;
 }
-

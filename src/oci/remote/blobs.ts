@@ -5,7 +5,11 @@ import { type RepositoryContext, deleteScopes, pullScopes, v2Path } from './repo
 import { isRetryableNetworkError } from './retry.js';
 
 /** Streams a blob through a digest and size check; a mismatch fails the stream before its end. */
-export async function fetchBlob(ctx: RepositoryContext, descriptor: Descriptor, signal?: AbortSignal): Promise<Readable> {
+export async function fetchBlob(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  signal?: AbortSignal,
+): Promise<Readable> {
   const response = await ctx.transport.send({
     method: 'GET',
     path: v2Path(ctx, `blobs/${descriptor.digest}`),
@@ -37,7 +41,11 @@ function bodyError(ctx: RepositoryContext, descriptor: Descriptor, error: Error,
   );
 }
 
-export async function blobExists(ctx: RepositoryContext, descriptor: Descriptor, signal?: AbortSignal): Promise<boolean> {
+export async function blobExists(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const response = await ctx.transport.sendAndDiscard({
     method: 'HEAD',
     path: v2Path(ctx, `blobs/${descriptor.digest}`),
@@ -50,7 +58,11 @@ export async function blobExists(ctx: RepositoryContext, descriptor: Descriptor,
   return response.status !== 404;
 }
 
-export async function deleteBlob(ctx: RepositoryContext, descriptor: Descriptor, signal?: AbortSignal): Promise<void> {
+export async function deleteBlob(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  signal?: AbortSignal,
+): Promise<void> {
   await ctx.transport.sendAndDiscard({
     method: 'DELETE',
     path: v2Path(ctx, `blobs/${descriptor.digest}`),
@@ -66,5 +78,9 @@ export function blobContext(ctx: RepositoryContext, descriptor: Descriptor): Oci
 }
 
 export function protocolError(ctx: RepositoryContext, descriptor: Descriptor, message: string): OciError {
-  return new OciError('OCI_PROTOCOL_ERROR', `${ctx.registry}/${ctx.repository}: ${message}`, blobContext(ctx, descriptor));
+  return new OciError(
+    'OCI_PROTOCOL_ERROR',
+    `${ctx.registry}/${ctx.repository}: ${message}`,
+    blobContext(ctx, descriptor),
+  );
 }

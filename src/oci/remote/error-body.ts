@@ -37,7 +37,9 @@ function parseErrorEntries(body: string): RegistryErrorEntry[] {
   if (!body.trimStart().startsWith('{')) return [];
   try {
     const parsed = JSON.parse(body) as { errors?: unknown };
-    return Array.isArray(parsed.errors) ? (parsed.errors as RegistryErrorEntry[]).filter((e) => e && typeof e === 'object') : [];
+    return Array.isArray(parsed.errors)
+      ? (parsed.errors as RegistryErrorEntry[]).filter((e) => e && typeof e === 'object')
+      : [];
   } catch {
     return [];
   }
@@ -72,7 +74,10 @@ function describeTarget(context: OciErrorContext): string {
 }
 
 function plainText(body: string): string {
-  return body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** What the registry said is shown up to 200 characters, whether it came as JSON or as a page. */

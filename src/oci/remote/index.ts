@@ -1,4 +1,10 @@
-export { RegistrySession, DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_CONNECTIONS, type RegistrySessionOptions, type ReferrersMode } from './session.js';
+export {
+  RegistrySession,
+  DEFAULT_MAX_MANIFEST_BYTES,
+  DEFAULT_CONNECTIONS,
+  type RegistrySessionOptions,
+  type ReferrersMode,
+} from './session.js';
 export { RemoteRepository } from './repository.js';
 export { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter, type RetryPolicy } from './retry.js';
 export { type RateLimitInfo, parseRateLimit } from './rate-limit.js';

@@ -1,18 +1,22 @@
-import {
-  OciError,
-  digestOf,
-  isDigest,
-  parseDigest,
-  verifyBytes,
-} from '../../kernel/index.js';
+import { OciError, digestOf, isDigest, parseDigest, verifyBytes } from '../../kernel/index.js';
 import { MANIFEST_ACCEPT, normalizeMediaType } from '../mediatype/index.js';
 import { type Descriptor, type Manifest, parseManifest } from '../manifest/index.js';
-import { type RepositoryContext, deleteScopes, pullScopes, pushScopes, v2Path } from './repository-context.js';
+import {
+  type RepositoryContext,
+  deleteScopes,
+  pullScopes,
+  pushScopes,
+  v2Path,
+} from './repository-context.js';
 import { isRetryableNetworkError } from './retry.js';
 import { discard, header } from './transport.js';
 
 /** Resolves a tag or digest to a descriptor with a `HEAD` (free against Docker Hub's pull quota). */
-export async function resolveManifest(ctx: RepositoryContext, reference: string, signal?: AbortSignal): Promise<Descriptor> {
+export async function resolveManifest(
+  ctx: RepositoryContext,
+  reference: string,
+  signal?: AbortSignal,
+): Promise<Descriptor> {
   const response = await ctx.transport.sendAndDiscard({
     method: 'HEAD',
     path: v2Path(ctx, `manifests/${reference}`),
@@ -25,7 +29,13 @@ export async function resolveManifest(ctx: RepositoryContext, reference: string,
   const digest = header(response.headers, 'docker-content-digest');
   const mediaType = normalizeMediaType(header(response.headers, 'content-type'));
   const size = Number(header(response.headers, 'content-length'));
-  if (digest && isDigest(digest) && mediaType && Number.isSafeInteger(size) && (!isDigest(reference) || reference === digest)) {
+  if (
+    digest &&
+    isDigest(digest) &&
+    mediaType &&
+    Number.isSafeInteger(size) &&
+    (!isDigest(reference) || reference === digest)
+  ) {
     return { mediaType, digest, size };
   }
   // Some registries omit the digest on HEAD (or answer HEAD badly): fall back to a GET.
@@ -33,14 +43,23 @@ export async function resolveManifest(ctx: RepositoryContext, reference: string,
 }
 
 /** Fetches a manifest, bounded in size and verified against its digest. */
-export function fetchManifest(ctx: RepositoryContext, target: string | Descriptor, signal?: AbortSignal): Promise<Manifest> {
+export function fetchManifest(
+  ctx: RepositoryContext,
+  target: string | Descriptor,
+  signal?: AbortSignal,
+): Promise<Manifest> {
   // The transport retries failed requests; a body that breaks off or arrives corrupt is retried here.
   return ctx.transport.retrying(() => fetchManifestOnce(ctx, target, signal), signal);
 }
 
-async function fetchManifestOnce(ctx: RepositoryContext, target: string | Descriptor, signal?: AbortSignal): Promise<Manifest> {
+async function fetchManifestOnce(
+  ctx: RepositoryContext,
+  target: string | Descriptor,
+  signal?: AbortSignal,
+): Promise<Manifest> {
   const reference = typeof target === 'string' ? target : target.digest;
-  if (typeof target !== 'string' && target.size > ctx.maxManifestBytes) throw tooLarge(ctx, reference, target.size);
+  if (typeof target !== 'string' && target.size > ctx.maxManifestBytes)
+    throw tooLarge(ctx, reference, target.size);
   const accept = typeof target === 'string' ? MANIFEST_ACCEPT : `${target.mediaType}, ${MANIFEST_ACCEPT}`;
   const context = contextOf(ctx, reference);
   const response = await ctx.transport.send({
@@ -73,7 +92,11 @@ async function fetchManifestOnce(ctx: RepositoryContext, target: string | Descri
   });
 }
 
-export async function manifestExists(ctx: RepositoryContext, descriptor: Descriptor, signal?: AbortSignal): Promise<boolean> {
+export async function manifestExists(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const response = await ctx.transport.sendAndDiscard({
     method: 'HEAD',
     path: v2Path(ctx, `manifests/${descriptor.digest}`),
@@ -111,13 +134,26 @@ export async function putManifest(
     signal,
   });
   const answered = header(response.headers, 'docker-content-digest');
-  if (answered && isDigest(answered) && parseDigest(answered).algorithm === parseDigest(descriptor.digest).algorithm && answered !== descriptor.digest) {
-    throw new OciError('OCI_DIGEST_MISMATCH', `registry stored ${ctx.registry}/${ctx.repository}:${reference} as ${answered}, expected ${descriptor.digest}`, contextOf(ctx, reference));
+  if (
+    answered &&
+    isDigest(answered) &&
+    parseDigest(answered).algorithm === parseDigest(descriptor.digest).algorithm &&
+    answered !== descriptor.digest
+  ) {
+    throw new OciError(
+      'OCI_DIGEST_MISMATCH',
+      `registry stored ${ctx.registry}/${ctx.repository}:${reference} as ${answered}, expected ${descriptor.digest}`,
+      contextOf(ctx, reference),
+    );
   }
   return { subjectIndexed: header(response.headers, 'oci-subject') !== undefined };
 }
 
-export async function deleteManifest(ctx: RepositoryContext, reference: string, signal?: AbortSignal): Promise<void> {
+export async function deleteManifest(
+  ctx: RepositoryContext,
+  reference: string,
+  signal?: AbortSignal,
+): Promise<void> {
   await ctx.transport.sendAndDiscard({
     method: 'DELETE',
     path: v2Path(ctx, `manifests/${reference}`),
@@ -128,7 +164,11 @@ export async function deleteManifest(ctx: RepositoryContext, reference: string, 
   });
 }
 
-async function readManifestBody(ctx: RepositoryContext, body: AsyncIterable<Uint8Array> & { destroy(): unknown }, reference: string): Promise<Uint8Array> {
+async function readManifestBody(
+  ctx: RepositoryContext,
+  body: AsyncIterable<Uint8Array> & { destroy(): unknown },
+  reference: string,
+): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
@@ -142,7 +182,12 @@ async function readManifestBody(ctx: RepositoryContext, body: AsyncIterable<Uint
     }
   } catch (error) {
     if (error instanceof OciError || !isRetryableNetworkError(error)) throw error;
-    throw new OciError('OCI_CONTENT_TRUNCATED', `manifest ${ctx.registry}/${ctx.repository}:${reference} broke off after ${total} bytes: ${(error as Error).message}`, contextOf(ctx, reference), { cause: error, retryable: true });
+    throw new OciError(
+      'OCI_CONTENT_TRUNCATED',
+      `manifest ${ctx.registry}/${ctx.repository}:${reference} broke off after ${total} bytes: ${(error as Error).message}`,
+      contextOf(ctx, reference),
+      { cause: error, retryable: true },
+    );
   }
   return Buffer.concat(chunks);
 }

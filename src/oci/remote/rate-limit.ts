@@ -12,7 +12,9 @@ export interface RateLimitInfo {
   source?: string;
 }
 
-export function parseRateLimit(headers: Record<string, string | string[] | undefined>): RateLimitInfo | undefined {
+export function parseRateLimit(
+  headers: Record<string, string | string[] | undefined>,
+): RateLimitInfo | undefined {
   const limit = parseQuota(first(headers['ratelimit-limit']));
   const remaining = parseQuota(first(headers['ratelimit-remaining']));
   if (!limit || !remaining) return undefined;

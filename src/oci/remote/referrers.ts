@@ -1,7 +1,13 @@
 import { OciError } from '../../kernel/index.js';
 import { referrersFallbackTag as fallbackTag } from '../ref/index.js';
 import { MediaType, normalizeMediaType } from '../mediatype/index.js';
-import { type Descriptor, type ImageIndex, encodeManifest, parseManifest, toIndexEntry } from '../manifest/index.js';
+import {
+  type Descriptor,
+  type ImageIndex,
+  encodeManifest,
+  parseManifest,
+  toIndexEntry,
+} from '../manifest/index.js';
 import { nextLink } from './link.js';
 import { fetchManifest, putManifest } from './manifests.js';
 import { type RepositoryContext, pullScopes, v2Path } from './repository-context.js';
@@ -53,10 +59,17 @@ async function listFromApi(
       signal,
     });
     const type = normalizeMediaType(header(response.headers, 'content-type'));
-    if (response.status !== 200 || (type !== undefined && type !== MediaType.OciIndex && type !== 'application/json')) {
+    if (
+      response.status !== 200 ||
+      (type !== undefined && type !== MediaType.OciIndex && type !== 'application/json')
+    ) {
       await discard(response.body);
       if (out.length === 0) return undefined;
-      throw new OciError('OCI_PROTOCOL_ERROR', `referrers page of ${subject.digest} answered ${response.status}`, { registry: ctx.registry, repository: ctx.repository });
+      throw new OciError(
+        'OCI_PROTOCOL_ERROR',
+        `referrers page of ${subject.digest} answered ${response.status}`,
+        { registry: ctx.registry, repository: ctx.repository },
+      );
     }
     const text = await readText(response.body, MAX_REFERRERS_PAGE_BYTES);
     const page = parseReferrersIndex(text, ctx, subject.digest);
@@ -69,7 +82,10 @@ async function listFromApi(
 
 function parseReferrersIndex(text: string, ctx: RepositoryContext, subject: string): Descriptor[] {
   try {
-    const manifest = parseManifest(Buffer.from(text), { mediaType: MediaType.OciIndex, source: `referrers of ${subject}` });
+    const manifest = parseManifest(Buffer.from(text), {
+      mediaType: MediaType.OciIndex,
+      source: `referrers of ${subject}`,
+    });
     if (manifest.kind !== 'index') throw new Error('not an index');
     return manifest.index.manifests;
   } catch (error) {
@@ -82,11 +98,19 @@ function parseReferrersIndex(text: string, ctx: RepositoryContext, subject: stri
 }
 
 /** The fallback index of a subject, or an empty one when the tag does not exist. */
-export async function readFallbackIndex(ctx: RepositoryContext, subjectDigest: string, signal?: AbortSignal): Promise<ImageIndex> {
+export async function readFallbackIndex(
+  ctx: RepositoryContext,
+  subjectDigest: string,
+  signal?: AbortSignal,
+): Promise<ImageIndex> {
   try {
     const manifest = await fetchManifest(ctx, fallbackTag(subjectDigest), signal);
     if (manifest.kind === 'index') return manifest.index;
-    throw new OciError('OCI_PROTOCOL_ERROR', `tag ${fallbackTag(subjectDigest)} in ${ctx.repository} is not an index; it cannot hold referrers`, { registry: ctx.registry, repository: ctx.repository });
+    throw new OciError(
+      'OCI_PROTOCOL_ERROR',
+      `tag ${fallbackTag(subjectDigest)} in ${ctx.repository} is not an index; it cannot hold referrers`,
+      { registry: ctx.registry, repository: ctx.repository },
+    );
   } catch (error) {
     if (error instanceof OciError && error.code === 'OCI_MANIFEST_UNKNOWN') return emptyIndex();
     throw error;
@@ -134,9 +158,16 @@ async function updateOnce(
     const check = await readFallbackIndex(ctx, subjectDigest, signal);
     const listed = check.manifests.some((d) => d.digest === referrer.digest);
     if (listed === (mode === 'add')) return;
-    ctx.logger.debug({ registry: ctx.registry, repository: ctx.repository, tag, attempt }, 'fallback referrers index changed concurrently; retrying');
+    ctx.logger.debug(
+      { registry: ctx.registry, repository: ctx.repository, tag, attempt },
+      'fallback referrers index changed concurrently; retrying',
+    );
   }
-  throw new OciError('OCI_REGISTRY_ERROR', `could not update referrers tag ${tag} in ${ctx.repository}: it kept changing concurrently`, { registry: ctx.registry, repository: ctx.repository, retryAfterMs: 1000 });
+  throw new OciError(
+    'OCI_REGISTRY_ERROR',
+    `could not update referrers tag ${tag} in ${ctx.repository}: it kept changing concurrently`,
+    { registry: ctx.registry, repository: ctx.repository, retryAfterMs: 1000 },
+  );
 }
 
 function emptyIndex(): ImageIndex {

@@ -63,14 +63,29 @@ export class RemoteRepository implements Target, BlobMounter, Deleter {
     return mountBlob(this.ctx, descriptor, fromRepository, options.signal);
   }
 
-  async pushManifest(manifest: Pick<Manifest, 'descriptor' | 'bytes'>, options: PushManifestOptions = {}): Promise<void> {
+  async pushManifest(
+    manifest: Pick<Manifest, 'descriptor' | 'bytes'>,
+    options: PushManifestOptions = {},
+  ): Promise<void> {
     // Checked here, not left to the registry: some registries store whatever they are given.
     verifyBytes(manifest.bytes, manifest.descriptor);
-    const parsed = parseManifest(manifest.bytes, { mediaType: manifest.descriptor.mediaType, digest: manifest.descriptor.digest, source: this.name });
+    const parsed = parseManifest(manifest.bytes, {
+      mediaType: manifest.descriptor.mediaType,
+      digest: manifest.descriptor.digest,
+      source: this.name,
+    });
     if (options.tag !== undefined && !isValidTag(options.tag)) {
-      throw new OciError('OCI_TAG_INVALID', `invalid tag "${options.tag}" for ${this.name}`, { registry: this.ctx.registry, repository: this.ctx.repository });
+      throw new OciError('OCI_TAG_INVALID', `invalid tag "${options.tag}" for ${this.name}`, {
+        registry: this.ctx.registry,
+        repository: this.ctx.repository,
+      });
     }
-    const result = await putManifest(this.ctx, manifest, options.tag ?? manifest.descriptor.digest, options.signal);
+    const result = await putManifest(
+      this.ctx,
+      manifest,
+      options.tag ?? manifest.descriptor.digest,
+      options.signal,
+    );
     const subject = subjectOf(parsed);
     if (!subject) return;
     if (result.subjectIndexed) {

@@ -1,6 +1,18 @@
 import { Agent, request } from 'undici';
-import { AppError, type Clock, KeyedMutex, type Logger, silentLogger, systemClock } from '../../kernel/index.js';
-import { type RepositoryName, canonicalRegistry, isLoopbackRegistry, registryEndpoint } from '../ref/index.js';
+import {
+  AppError,
+  type Clock,
+  KeyedMutex,
+  type Logger,
+  silentLogger,
+  systemClock,
+} from '../../kernel/index.js';
+import {
+  type RepositoryName,
+  canonicalRegistry,
+  isLoopbackRegistry,
+  registryEndpoint,
+} from '../ref/index.js';
 import { RegistryAuth } from './auth/registry-auth.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { CredentialProvider } from './credentials/index.js';
@@ -106,7 +118,10 @@ export class RegistrySession {
   async rateLimits(): Promise<Map<string, RateLimitInfo>> {
     const out = new Map<string, RateLimitInfo>();
     for (const [registry, pending] of this.transports) {
-      const info = await pending.then((t) => t.rateLimit, () => undefined);
+      const info = await pending.then(
+        (t) => t.rateLimit,
+        () => undefined,
+      );
       if (info) out.set(registry, info);
     }
     return out;
@@ -120,7 +135,13 @@ export class RegistrySession {
   /** Checks that the registry answers and that our credentials (if any) are accepted: `GET /v2/`. */
   async ping(registry: string, signal?: AbortSignal): Promise<void> {
     const transport = await this.transport(canonicalRegistry(registry));
-    await transport.sendAndDiscard({ method: 'GET', path: '/v2/', scopes: [], context: { registry }, signal });
+    await transport.sendAndDiscard({
+      method: 'GET',
+      path: '/v2/',
+      scopes: [],
+      context: { registry },
+      signal,
+    });
   }
 
   async close(): Promise<void> {
@@ -151,7 +172,8 @@ export class RegistrySession {
       userAgent: this.options.userAgent ?? USER_AGENT,
       clock: this.clock,
       logger: this.logger,
-      isInsecureAllowed: (url) => isLoopbackRegistry(url.host) || this.insecure.has(canonicalRegistry(url.host)),
+      isInsecureAllowed: (url) =>
+        isLoopbackRegistry(url.host) || this.insecure.has(canonicalRegistry(url.host)),
     });
     return new RegistryTransport({
       registry,
@@ -181,17 +203,25 @@ export class RegistrySession {
     const https = `https://${endpoint}`;
     const probe = new Agent({ connect: { rejectUnauthorized: false, timeout: 5_000 } });
     try {
-      const response = await request(`${https}/v2/`, { method: 'GET', dispatcher: probe, signal: AbortSignal.timeout(10_000) });
+      const response = await request(`${https}/v2/`, {
+        method: 'GET',
+        dispatcher: probe,
+        signal: AbortSignal.timeout(10_000),
+      });
       await response.body.dump();
       return https;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
-        throw new AppError('OCI_REGISTRY_UNREACHABLE', `registry ${endpoint} is unreachable: ${(error as Error).message}`, {
-          cause: error,
-          details: { registry: endpoint },
-          retryable: true,
-        });
+        throw new AppError(
+          'OCI_REGISTRY_UNREACHABLE',
+          `registry ${endpoint} is unreachable: ${(error as Error).message}`,
+          {
+            cause: error,
+            details: { registry: endpoint },
+            retryable: true,
+          },
+        );
       }
       return `http://${endpoint}`;
     } finally {
@@ -210,4 +240,3 @@ export class RegistrySession {
     };
   }
 }
-

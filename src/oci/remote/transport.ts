@@ -59,7 +59,11 @@ export interface TransportTimeouts {
 }
 
 /** Conservative defaults: slow registries answer headers within a minute; a stalled body for 2 min is dead. */
-export const DEFAULT_TIMEOUTS: TransportTimeouts = Object.freeze({ connectMs: 30_000, headersMs: 60_000, bodyIdleMs: 120_000 });
+export const DEFAULT_TIMEOUTS: TransportTimeouts = Object.freeze({
+  connectMs: 30_000,
+  headersMs: 60_000,
+  bodyIdleMs: 120_000,
+});
 
 export interface RegistryTransportOptions {
   registry: string;
@@ -135,7 +139,12 @@ export class RegistryTransport {
         await discard(response.body);
         reauthenticated = true;
         const challenges = parseWwwAuthenticate(response.headers['www-authenticate']);
-        const next = await this.options.auth.onUnauthorized(challenges, request.scopes, authorization, request.signal);
+        const next = await this.options.auth.onUnauthorized(
+          challenges,
+          request.scopes,
+          authorization,
+          request.signal,
+        );
         if (next !== undefined) {
           authorization = next;
           attempt--; // authentication is not a failed attempt
@@ -152,14 +161,19 @@ export class RegistryTransport {
       }
       if (isRetryableStatus(response.status) && !request.accept?.includes(response.status)) {
         const retryAfter = parseRetryAfter(response.headers['retry-after'], this.options.clock.now());
-        if (replayable && attempt < this.options.retry.attempts && (retryAfter ?? 0) <= this.options.retry.maxRetryAfterMs) {
+        if (
+          replayable &&
+          attempt < this.options.retry.attempts &&
+          (retryAfter ?? 0) <= this.options.retry.maxRetryAfterMs
+        ) {
           await discard(response.body);
           await this.backoff(attempt, retryAfter, request);
           continue;
         }
         throw await this.failureFrom(response, request, retryAfter);
       }
-      if ((response.status >= 200 && response.status < 300) || request.accept?.includes(response.status)) return response;
+      if ((response.status >= 200 && response.status < 300) || request.accept?.includes(response.status))
+        return response;
       throw await this.failureFrom(response, request);
     }
   }
@@ -174,9 +188,17 @@ export class RegistryTransport {
       try {
         return await operation();
       } catch (error) {
-        const retryable = error instanceof OciError && error.retryable && (error.code === 'OCI_CONTENT_TRUNCATED' || error.code === 'OCI_DIGEST_MISMATCH' || error.code === 'OCI_SIZE_INVALID');
+        const retryable =
+          error instanceof OciError &&
+          error.retryable &&
+          (error.code === 'OCI_CONTENT_TRUNCATED' ||
+            error.code === 'OCI_DIGEST_MISMATCH' ||
+            error.code === 'OCI_SIZE_INVALID');
         if (!retryable || signal?.aborted || attempt >= this.options.retry.attempts) throw error;
-        await this.options.clock.sleep(backoffDelay(attempt, this.options.retry, this.options.random), signal);
+        await this.options.clock.sleep(
+          backoffDelay(attempt, this.options.retry, this.options.random),
+          signal,
+        );
       }
     }
   }
@@ -192,10 +214,17 @@ export class RegistryTransport {
     await Promise.all([this.fetchPool.close(), this.pushPool.close()]);
   }
 
-  private async dispatch(request: RegistryRequest, authorization: string | undefined): Promise<RegistryResponse> {
+  private async dispatch(
+    request: RegistryRequest,
+    authorization: string | undefined,
+  ): Promise<RegistryResponse> {
     let url = new URL(request.path, this.origin);
     if (url.origin !== this.origin.origin) {
-      throw new OciError('OCI_PROTOCOL_ERROR', `registry ${this.registry} sent a location on another origin: ${redactUrl(url)}`, request.context);
+      throw new OciError(
+        'OCI_PROTOCOL_ERROR',
+        `registry ${this.registry} sent a location on another origin: ${redactUrl(url)}`,
+        request.context,
+      );
     }
     const pool = request.method === 'GET' || request.method === 'HEAD' ? this.fetchPool : this.pushPool;
     let dispatcher: Dispatcher = pool;
@@ -213,17 +242,26 @@ export class RegistryTransport {
       });
       this.observeRateLimit(result.headers);
       const location = header(result.headers, 'location');
-      const isRedirect = result.statusCode >= 300 && result.statusCode < 400 && result.statusCode !== 304 && location;
+      const isRedirect =
+        result.statusCode >= 300 && result.statusCode < 400 && result.statusCode !== 304 && location;
       if (!isRedirect || (request.method !== 'GET' && request.method !== 'HEAD')) {
         return { status: result.statusCode, headers: result.headers, body: result.body, url };
       }
       await discard(result.body);
       if (hops >= MAX_REDIRECTS) {
-        throw new OciError('OCI_PROTOCOL_ERROR', `too many redirects from ${redactUrl(url)}`, request.context);
+        throw new OciError(
+          'OCI_PROTOCOL_ERROR',
+          `too many redirects from ${redactUrl(url)}`,
+          request.context,
+        );
       }
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-        throw new OciError('OCI_PROTOCOL_ERROR', `redirect to unsupported URL scheme ${next.protocol}`, request.context);
+        throw new OciError(
+          'OCI_PROTOCOL_ERROR',
+          `redirect to unsupported URL scheme ${next.protocol}`,
+          request.context,
+        );
       }
       if (next.origin !== this.origin.origin) {
         // Blob storage and CDNs: the pre-signed URL is the credential; ours must not follow.
@@ -244,16 +282,30 @@ export class RegistryTransport {
     }
   }
 
-  private async backoff(attempt: number, retryAfterMs: number | undefined, request: RegistryRequest): Promise<void> {
+  private async backoff(
+    attempt: number,
+    retryAfterMs: number | undefined,
+    request: RegistryRequest,
+  ): Promise<void> {
     const delay = retryAfterMs ?? backoffDelay(attempt, this.options.retry, this.options.random);
     this.options.logger.debug(
-      { registry: this.registry, method: request.method, path: redactUrl(request.path), attempt, delayMs: delay },
+      {
+        registry: this.registry,
+        method: request.method,
+        path: redactUrl(request.path),
+        attempt,
+        delayMs: delay,
+      },
       'retrying registry request',
     );
     await this.options.clock.sleep(delay, request.signal);
   }
 
-  private async failureFrom(response: RegistryResponse, request: RegistryRequest, retryAfterMs?: number): Promise<OciError> {
+  private async failureFrom(
+    response: RegistryResponse,
+    request: RegistryRequest,
+    retryAfterMs?: number,
+  ): Promise<OciError> {
     let text = '';
     if (request.method === 'HEAD') await discard(response.body);
     else text = await readText(response.body, MAX_ERROR_BODY_BYTES);
@@ -267,7 +319,10 @@ export class RegistryTransport {
   }
 
   /** A `401` in answer to our own Basic credentials: they are wrong, not missing. */
-  private rejectedCredentials(request: RegistryRequest, authorization: string | undefined): OciError | undefined {
+  private rejectedCredentials(
+    request: RegistryRequest,
+    authorization: string | undefined,
+  ): OciError | undefined {
     const user = this.options.auth.basicUser(authorization);
     if (user === undefined) return undefined;
     return new OciError(
@@ -292,7 +347,10 @@ export class RegistryTransport {
   }
 }
 
-export function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+export function header(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

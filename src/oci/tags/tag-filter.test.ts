@@ -4,8 +4,24 @@ import { selectTags } from './tag-filter.js';
 import { compareTagsDescending, parseTagVersion } from './tag-version.js';
 
 const pythonTags = [
-  'latest', '3', '3.12', '3.12.4', '3.12.4-slim', '3.12-slim', '3.12-slim-bookworm', '3.13', '3.13.0rc1', '3.13.0rc1-slim',
-  '3.13.1-slim', '3.14-slim', '3.11-slim', '3.11.9-slim', '2.7', 'slim', 'bookworm', 'v3.10.2',
+  'latest',
+  '3',
+  '3.12',
+  '3.12.4',
+  '3.12.4-slim',
+  '3.12-slim',
+  '3.12-slim-bookworm',
+  '3.13',
+  '3.13.0rc1',
+  '3.13.0rc1-slim',
+  '3.13.1-slim',
+  '3.14-slim',
+  '3.11-slim',
+  '3.11.9-slim',
+  '2.7',
+  'slim',
+  'bookworm',
+  'v3.10.2',
 ];
 
 describe('parseTagVersion', () => {
@@ -32,17 +48,31 @@ describe('parseTagVersion', () => {
 describe('selectTags', () => {
   it('applies include, then exclude', () => {
     expect(selectTags(pythonTags, { include: ['-slim$'], exclude: ['rc'] })).toEqual([
-      '3.12.4-slim', '3.12-slim', '3.13.1-slim', '3.14-slim', '3.11-slim', '3.11.9-slim',
+      '3.12.4-slim',
+      '3.12-slim',
+      '3.13.1-slim',
+      '3.14-slim',
+      '3.11-slim',
+      '3.11.9-slim',
     ]);
   });
 
   it('keeps the newest N by version, most precise first', () => {
-    expect(selectTags(pythonTags, { include: ['^3\\.1[2-4](\\.\\d+)?-slim$'], latest: 3 })).toEqual(['3.14-slim', '3.13.1-slim', '3.12.4-slim']);
+    expect(selectTags(pythonTags, { include: ['^3\\.1[2-4](\\.\\d+)?-slim$'], latest: 3 })).toEqual([
+      '3.14-slim',
+      '3.13.1-slim',
+      '3.12.4-slim',
+    ]);
   });
 
   it('filters by semver range and leaves pre-releases out unless asked', () => {
-    expect(selectTags(['21', '22', '22.1.0', '26-alpine', '27', '23.0.0-rc1'], { semver: '>=22 <27' })).toEqual(['22', '22.1.0', '26-alpine']);
-    expect(selectTags(['22', '23.0.0-rc1'], { semver: '>=22 <27', includePrerelease: true })).toEqual(['22', '23.0.0-rc1']);
+    expect(
+      selectTags(['21', '22', '22.1.0', '26-alpine', '27', '23.0.0-rc1'], { semver: '>=22 <27' }),
+    ).toEqual(['22', '22.1.0', '26-alpine']);
+    expect(selectTags(['22', '23.0.0-rc1'], { semver: '>=22 <27', includePrerelease: true })).toEqual([
+      '22',
+      '23.0.0-rc1',
+    ]);
   });
 
   it('reports bad patterns and ranges as usage errors naming them', () => {
@@ -53,19 +83,27 @@ describe('selectTags', () => {
 
   it('never returns a tag that was not given, nor more than latest', () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,12}$/)), fc.integer({ min: 1, max: 5 }), (tags, latest) => {
-        const out = selectTags(tags, { latest });
-        expect(out.length).toBeLessThanOrEqual(latest);
-        for (const tag of out) expect(tags).toContain(tag);
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,12}$/)),
+        fc.integer({ min: 1, max: 5 }),
+        (tags, latest) => {
+          const out = selectTags(tags, { latest });
+          expect(out.length).toBeLessThanOrEqual(latest);
+          for (const tag of out) expect(tags).toContain(tag);
+        },
+      ),
     );
   });
 
   it('orders consistently (antisymmetric comparison)', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^v?\d{1,2}(\.\d{1,2}){0,2}(-[a-z]{1,5})?$/), fc.stringMatching(/^v?\d{1,2}(\.\d{1,2}){0,2}(-[a-z]{1,5})?$/), (a, b) => {
-        expect(Math.sign(compareTagsDescending(a, b))).toBe(-Math.sign(compareTagsDescending(b, a)));
-      }),
+      fc.property(
+        fc.stringMatching(/^v?\d{1,2}(\.\d{1,2}){0,2}(-[a-z]{1,5})?$/),
+        fc.stringMatching(/^v?\d{1,2}(\.\d{1,2}){0,2}(-[a-z]{1,5})?$/),
+        (a, b) => {
+          expect(Math.sign(compareTagsDescending(a, b))).toBe(-Math.sign(compareTagsDescending(b, a)));
+        },
+      ),
     );
   });
 });

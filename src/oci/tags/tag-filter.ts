@@ -28,7 +28,10 @@ export function selectTags(tags: Iterable<string>, filter: TagFilter): string[] 
     try {
       range = new semver.Range(filter.semver, { includePrerelease: filter.includePrerelease ?? false });
     } catch {
-      throw new AppError('USAGE_INVALID', `invalid semver range "${filter.semver}": expected e.g. ">=22 <27", "^3.12" or "~1.2"`);
+      throw new AppError(
+        'USAGE_INVALID',
+        `invalid semver range "${filter.semver}": expected e.g. ">=22 <27", "^3.12" or "~1.2"`,
+      );
     }
   }
   let selected = [...tags].filter(
@@ -56,7 +59,10 @@ function compile(patterns: string[] | undefined, field: string): RegExp[] {
     try {
       return new RegExp(pattern);
     } catch (error) {
-      throw new AppError('USAGE_INVALID', `invalid ${field} pattern /${pattern}/: ${(error as Error).message}`);
+      throw new AppError(
+        'USAGE_INVALID',
+        `invalid ${field} pattern /${pattern}/: ${(error as Error).message}`,
+      );
     }
   });
 }

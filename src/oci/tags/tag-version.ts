@@ -32,7 +32,11 @@ export function parseTagVersion(tag: string): TagVersion | undefined {
   const text = `${Number(major)}.${Number(minor ?? 0)}.${Number(patch ?? 0)}${prerelease ? `-${prerelease}` : ''}`;
   const version = semver.parse(text);
   if (!version) return undefined;
-  return { version, precision: [major, minor, patch].filter((x) => x !== undefined).length, variant: variant.replace(/^[-.+_]/, '') };
+  return {
+    version,
+    precision: [major, minor, patch].filter((x) => x !== undefined).length,
+    variant: variant.replace(/^[-.+_]/, ''),
+  };
 }
 
 /** Orders tags newest first: by version, then more precise before less (`3.12.4` before `3.12`), then by name. */

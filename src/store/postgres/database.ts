@@ -22,8 +22,16 @@ const DEFAULT_MAX_CONNECTIONS = 10;
 /** A typed query layer (kysely) over a `pg` pool. */
 export function openDatabase<Schema>(options: OpenDatabaseOptions): Database<Schema> {
   const logger = options.logger ?? silentLogger;
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS });
-  pool.on('error', (error) => logger.warn({ err: error.message, database: redactUrl(options.connectionString) }, 'idle database connection failed'));
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  });
+  pool.on('error', (error) =>
+    logger.warn(
+      { err: error.message, database: redactUrl(options.connectionString) },
+      'idle database connection failed',
+    ),
+  );
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -28,7 +28,9 @@ describe('embedded Postgres', () => {
     await client.end();
     await first.stop();
     expect((await stat(join(dataDir, 'postgres.secret'))).mode & 0o777).toBe(0o600);
-    expect(first.connectionString).toContain((await readFile(join(dataDir, 'postgres.secret'), 'utf8')).trim());
+    expect(first.connectionString).toContain(
+      (await readFile(join(dataDir, 'postgres.secret'), 'utf8')).trim(),
+    );
 
     const second = await startEmbeddedPostgres({ dataDir });
     const again = new pg.Client({ connectionString: second.connectionString });
@@ -45,7 +47,9 @@ describe('embedded Postgres', () => {
 describe('migrations', () => {
   it('apply once, in order, however many processes start together', async () => {
     const database = await createTestDatabase();
-    const handles = [0, 1, 2].map(() => openDatabase<unknown>({ connectionString: database.connectionString }));
+    const handles = [0, 1, 2].map(() =>
+      openDatabase<unknown>({ connectionString: database.connectionString }),
+    );
     const migrations = {
       '0001_a': { up: async (db: Kysely<unknown>) => void (await sql`CREATE TABLE a (id int)`.execute(db)) },
       '0002_b': { up: async (db: Kysely<unknown>) => void (await sql`CREATE TABLE b (id int)`.execute(db)) },

@@ -56,9 +56,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
-    onError: (error) => logger.warn({ component: 'postgres', err: String(error) }, 'embedded Postgres reported an error'),
+    onError: (error) =>
+      logger.warn({ component: 'postgres', err: String(error) }, 'embedded Postgres reported an error'),
   });
   try {
     if (!(await exists(join(databaseDir, 'PG_VERSION')))) {
@@ -70,7 +78,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.start();
     await ensureDatabase(port, password);
   } catch (error) {
-    throw new AppError('CONFIG_INVALID', `could not start the embedded Postgres in ${databaseDir}: ${(error as Error)?.message ?? 'it exited early'}; set DATABASE_URL to use another server`, { cause: error });
+    throw new AppError(
+      'CONFIG_INVALID',
+      `could not start the embedded Postgres in ${databaseDir}: ${(error as Error)?.message ?? 'it exited early'}; set DATABASE_URL to use another server`,
+      { cause: error },
+    );
   }
   logger.info({ port }, 'embedded Postgres started');
   return {
@@ -90,9 +102,11 @@ async function loadPassword(path: string): Promise<string> {
     return (await readFile(path, 'utf8')).trim();
   } catch {
     const password = randomBytes(24).toString('base64url');
-    await writeFile(path, `${password}\n`, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    await writeFile(path, `${password}\n`, { mode: 0o600, flag: 'wx' }).catch(
+      async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      },
+    );
     await chmod(path, 0o600);
     return (await readFile(path, 'utf8')).trim();
   }
@@ -106,7 +120,10 @@ async function runningServer(databaseDir: string, password: string): Promise<Run
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return undefined;
-  const client = new pg.Client({ connectionString: connectionString(port, password, 'postgres'), connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: connectionString(port, password, 'postgres'),
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.end();
@@ -175,7 +192,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

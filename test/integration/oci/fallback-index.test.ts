@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBytes, encodeManifest, EMPTY_CONFIG, EMPTY_CONFIG_BYTES, type Manifest } from '../../../src/oci/manifest/index.js';
+import {
+  describeBytes,
+  encodeManifest,
+  EMPTY_CONFIG,
+  EMPTY_CONFIG_BYTES,
+  type Manifest,
+} from '../../../src/oci/manifest/index.js';
 import { MediaType } from '../../../src/oci/mediatype/index.js';
 import { RegistrySession } from '../../../src/oci/remote/index.js';
 import { referrersFallbackTag } from '../../../src/oci/ref/index.js';
@@ -35,7 +41,10 @@ describeWith('referrers tag-schema fallback maintenance (CNCF distribution)', ()
   });
 
   async function prepare(session: RegistrySession) {
-    const repository = await session.repository({ registry: registry.host, repository: `fallback/${randomUUID().slice(0, 8)}` });
+    const repository = await session.repository({
+      registry: registry.host,
+      repository: `fallback/${randomUUID().slice(0, 8)}`,
+    });
     const image = makeImage({ layers: [await makeLayer({ seed: 'fallback', size: 512 })] });
     await storeFixture(repository, image, { tag: 'v1' });
     await repository.pushBlob(EMPTY_CONFIG, Readable.from([Buffer.from(EMPTY_CONFIG_BYTES)]));
@@ -50,25 +59,30 @@ describeWith('referrers tag-schema fallback maintenance (CNCF distribution)', ()
     const session = new RegistrySession();
     try {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 8 }), async (operations) => {
-          const { repository, image } = await prepare(session);
-          const model = new Set<string>();
-          for (const [push, n] of operations) {
-            const artifact = referrer(image, n);
-            if (push) {
-              await repository.pushManifest(artifact);
-              model.add(artifact.descriptor.digest);
-            } else if (model.has(artifact.descriptor.digest)) {
-              await repository.deleteManifest(artifact.descriptor);
-              model.delete(artifact.descriptor.digest);
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 8 }),
+          async (operations) => {
+            const { repository, image } = await prepare(session);
+            const model = new Set<string>();
+            for (const [push, n] of operations) {
+              const artifact = referrer(image, n);
+              if (push) {
+                await repository.pushManifest(artifact);
+                model.add(artifact.descriptor.digest);
+              } else if (model.has(artifact.descriptor.digest)) {
+                await repository.deleteManifest(artifact.descriptor);
+                model.delete(artifact.descriptor.digest);
+              }
             }
-          }
-          const listed = (await repository.listReferrers(image.descriptor)).map((d) => d.digest);
-          expect(new Set(listed)).toEqual(model);
-          expect(listed).toHaveLength(model.size);
-          const sigs = await repository.listReferrers(image.descriptor, { artifactType: 'application/vnd.example.sig' });
-          expect(sigs.every((d) => d.artifactType === 'application/vnd.example.sig')).toBe(true);
-        }),
+            const listed = (await repository.listReferrers(image.descriptor)).map((d) => d.digest);
+            expect(new Set(listed)).toEqual(model);
+            expect(listed).toHaveLength(model.size);
+            const sigs = await repository.listReferrers(image.descriptor, {
+              artifactType: 'application/vnd.example.sig',
+            });
+            expect(sigs.every((d) => d.artifactType === 'application/vnd.example.sig')).toBe(true);
+          },
+        ),
         { numRuns: 8 },
       );
     } finally {

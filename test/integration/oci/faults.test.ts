@@ -271,7 +271,9 @@ describeWith('copy through a misbehaving registry (fault proxy on each side)', (
     await repository.resolve('v1');
     const manifests = /^\/v2\/src\/app\/manifests\//;
     src.when({ method: 'GET', path: manifests }).respond(Fault.corruptBody());
-    expect((await repository.fetchManifest(image.root.descriptor)).descriptor.digest).toBe(image.root.descriptor.digest);
+    expect((await repository.fetchManifest(image.root.descriptor)).descriptor.digest).toBe(
+      image.root.descriptor.digest,
+    );
 
     const attempts = DEFAULT_RETRY_POLICY.attempts;
     src.when({ method: 'GET', path: manifests, times: attempts }).respond(Fault.corruptBody());

@@ -52,7 +52,11 @@ describeWith('interoperability with skopeo and CNCF distribution', () => {
       startDockerRegistry({ auth: { mode: 'htpasswd', users: { alice: 's3cret-pass' } } }),
     ]);
     temp = await makeTempDir('interop');
-    session = new RegistrySession({ credentials: new StaticCredentials({ [secured.host]: { kind: 'basic', username: 'alice', password: 's3cret-pass' } }) });
+    session = new RegistrySession({
+      credentials: new StaticCredentials({
+        [secured.host]: { kind: 'basic', username: 'alice', password: 's3cret-pass' },
+      }),
+    });
   });
 
   afterAll(async () => {
@@ -67,10 +71,16 @@ describeWith('interoperability with skopeo and CNCF distribution', () => {
       if (format === 'oci') {
         const layout = join(temp.path, `layout-${format}`);
         await writeFixtureLayout(fixture, layout, 'v1');
-        await skopeoCopy(`oci:${layout}:v1`, `docker://${source.host}/interop/${format}:v1`, { preserveDigests: true });
+        await skopeoCopy(`oci:${layout}:v1`, `docker://${source.host}/interop/${format}:v1`, {
+          preserveDigests: true,
+        });
       } else {
         // skopeo 1.9 does not read Docker manifest lists from OCI layouts: push over plain HTTP instead.
-        await pushFixtureToRegistry(fixture, { host: source.host, repository: `interop/${format}`, tag: 'v1' });
+        await pushFixtureToRegistry(fixture, {
+          host: source.host,
+          repository: `interop/${format}`,
+          tag: 'v1',
+        });
       }
 
       const result = await new Copier().copy(
@@ -84,7 +94,9 @@ describeWith('interoperability with skopeo and CNCF distribution', () => {
       const raw = await skopeoInspectRaw(`docker://${destination.host}/mirror/${format}:v1`);
       expect(Buffer.compare(raw, Buffer.from(fixture.root.bytes))).toBe(0);
       for (const child of fixture.manifests.filter((m) => m.kind === 'image')) {
-        const childRaw = await skopeoInspectRaw(`docker://${destination.host}/mirror/${format}@${child.descriptor.digest}`);
+        const childRaw = await skopeoInspectRaw(
+          `docker://${destination.host}/mirror/${format}@${child.descriptor.digest}`,
+        );
         expect(Buffer.compare(childRaw, Buffer.from(child.bytes))).toBe(0);
       }
     });
@@ -98,9 +110,13 @@ describeWith('interoperability with skopeo and CNCF distribution', () => {
     await storeFixture(origin, mergeFixtures(image, signature, sbom), { tag: 'v1' });
 
     const found = await origin.listReferrers(image.root.descriptor);
-    expect(found.map((d) => d.digest).sort()).toEqual([signature.root.descriptor.digest, sbom.root.descriptor.digest].sort());
+    expect(found.map((d) => d.digest).sort()).toEqual(
+      [signature.root.descriptor.digest, sbom.root.descriptor.digest].sort(),
+    );
     expect(session.referrersApiSupported(source.host)).toBe(false);
-    const sboms = await origin.listReferrers(image.root.descriptor, { artifactType: sbom.root.descriptor.artifactType });
+    const sboms = await origin.listReferrers(image.root.descriptor, {
+      artifactType: sbom.root.descriptor.artifactType,
+    });
     expect(sboms.map((d) => d.digest)).toEqual([sbom.root.descriptor.digest]);
 
     const mirror = await session.repository({ registry: destination.host, repository: 'mirror/signed' });
@@ -115,8 +131,18 @@ describeWith('interoperability with skopeo and CNCF distribution', () => {
     const origin = await session.repository({ registry: source.host, repository: 'interop/mount' });
     await storeFixture(origin, fixture, { tag: 'v1' });
     const copier = new Copier();
-    const first = await copier.copy(origin, 'v1', await session.repository({ registry: destination.host, repository: 'mount/a' }), 'v1');
-    const second = await copier.copy(origin, 'v1', await session.repository({ registry: destination.host, repository: 'mount/b' }), 'v1');
+    const first = await copier.copy(
+      origin,
+      'v1',
+      await session.repository({ registry: destination.host, repository: 'mount/a' }),
+      'v1',
+    );
+    const second = await copier.copy(
+      origin,
+      'v1',
+      await session.repository({ registry: destination.host, repository: 'mount/b' }),
+      'v1',
+    );
     expect(first.stats.blobsCopied).toBe(fixture.blobs.size);
     expect(second.stats.blobsCopied).toBe(0);
     expect(second.stats.blobsMounted).toBe(fixture.blobs.size);
@@ -128,14 +154,21 @@ describeWith('interoperability with skopeo and CNCF distribution', () => {
     await storeFixture(origin, fixture, { tag: 'v1' });
     const exported = join(temp.path, 'exported');
     await new Copier().copy(origin, 'v1', await OciLayoutStore.open(exported, { create: true }), 'v1');
-    expect(Buffer.compare(await skopeoInspectRaw(`oci:${exported}:v1`), Buffer.from(fixture.root.bytes))).toBe(0);
+    expect(
+      Buffer.compare(await skopeoInspectRaw(`oci:${exported}:v1`), Buffer.from(fixture.root.bytes)),
+    ).toBe(0);
 
     const rewritten = join(temp.path, 'by-skopeo');
     await skopeoCopy(`oci:${exported}:v1`, `oci:${rewritten}:v2`, { preserveDigests: true });
     const imported = await session.repository({ registry: destination.host, repository: 'interop/imported' });
     const result = await new Copier().copy(await OciLayoutStore.open(rewritten), 'v2', imported, 'v2');
     expect(result.digest).toBe(fixture.root.descriptor.digest);
-    expect(Buffer.compare(await skopeoInspectRaw(`docker://${destination.host}/interop/imported:v2`), Buffer.from(fixture.root.bytes))).toBe(0);
+    expect(
+      Buffer.compare(
+        await skopeoInspectRaw(`docker://${destination.host}/interop/imported:v2`),
+        Buffer.from(fixture.root.bytes),
+      ),
+    ).toBe(0);
   });
 
   it('copies into and out of a Basic-auth registry with configured credentials', async () => {

@@ -1,9 +1,24 @@
 import { type Readable, Transform } from 'node:stream';
 import { OciError } from '../../../kernel/index.js';
-import type { CallOptions, ListReferrersOptions, ListTagsOptions, PushManifestOptions, Target } from '../../content/index.js';
+import type {
+  CallOptions,
+  ListReferrersOptions,
+  ListTagsOptions,
+  PushManifestOptions,
+  Target,
+} from '../../content/index.js';
 import type { Descriptor, Manifest } from '../../manifest/index.js';
 
-export type Operation = 'fetchBlob' | 'pushBlob' | 'blobExists' | 'resolve' | 'fetchManifest' | 'manifestExists' | 'pushManifest' | 'listReferrers' | 'tag';
+export type Operation =
+  | 'fetchBlob'
+  | 'pushBlob'
+  | 'blobExists'
+  | 'resolve'
+  | 'fetchManifest'
+  | 'manifestExists'
+  | 'pushManifest'
+  | 'listReferrers'
+  | 'tag';
 
 export interface InjectedFault {
   operation: 'fetchBlob' | 'pushBlob';
@@ -41,7 +56,8 @@ export class InstrumentedTarget implements Target {
     this.bump('fetchBlob');
     this.fetchedBlobs.push(descriptor.digest);
     const fault = this.take('fetchBlob');
-    if (fault?.kind === 'deny') throw new OciError('OCI_DENIED', `denied ${descriptor.digest}`, { digest: descriptor.digest });
+    if (fault?.kind === 'deny')
+      throw new OciError('OCI_DENIED', `denied ${descriptor.digest}`, { digest: descriptor.digest });
     const stream = await this.inner.fetchBlob(descriptor, options);
     if (fault?.kind === 'reset') return stream.pipe(failAfter(Math.floor(descriptor.size / 2)));
     if (fault?.kind === 'corrupt') return stream.pipe(flipFirstByte());
@@ -54,7 +70,11 @@ export class InstrumentedTarget implements Target {
     const fault = this.take('pushBlob');
     if (fault) {
       content.destroy();
-      throw new OciError(fault.kind === 'deny' ? 'OCI_DENIED' : 'OCI_REGISTRY_ERROR', `push of ${descriptor.digest} failed`, { digest: descriptor.digest });
+      throw new OciError(
+        fault.kind === 'deny' ? 'OCI_DENIED' : 'OCI_REGISTRY_ERROR',
+        `push of ${descriptor.digest} failed`,
+        { digest: descriptor.digest },
+      );
     }
     return this.inner.pushBlob(descriptor, content, options);
   }
@@ -79,7 +99,10 @@ export class InstrumentedTarget implements Target {
     return this.inner.manifestExists(descriptor, options);
   }
 
-  pushManifest(manifest: Pick<Manifest, 'descriptor' | 'bytes'>, options?: PushManifestOptions): Promise<void> {
+  pushManifest(
+    manifest: Pick<Manifest, 'descriptor' | 'bytes'>,
+    options?: PushManifestOptions,
+  ): Promise<void> {
     this.bump('pushManifest');
     return this.inner.pushManifest(manifest, options);
   }

@@ -44,7 +44,10 @@ export class RegistryAuth {
     const scopeStrings = scopes.map(formatScope);
     const key = this.tokenKey(scopes, credential);
     const cached = await this.options.tokens.get(key, () => {
-      this.options.logger.debug({ registry: this.options.registry, scopes: scopeStrings }, 'requesting registry token');
+      this.options.logger.debug(
+        { registry: this.options.registry, scopes: scopeStrings },
+        'requesting registry token',
+      );
       return requestToken({
         realm,
         service: this.service,
@@ -109,9 +112,15 @@ export class RegistryAuth {
     try {
       realm = new URL(challenge.params.realm!);
     } catch {
-      throw new AppError('AUTH_CHALLENGE_INVALID', `registry ${this.options.registry} advertised an invalid token realm "${redactUrl(challenge.params.realm ?? '')}"`);
+      throw new AppError(
+        'AUTH_CHALLENGE_INVALID',
+        `registry ${this.options.registry} advertised an invalid token realm "${redactUrl(challenge.params.realm ?? '')}"`,
+      );
     }
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && this.options.isInsecureAllowed(realm))) {
+    if (
+      realm.protocol !== 'https:' &&
+      !(realm.protocol === 'http:' && this.options.isInsecureAllowed(realm))
+    ) {
       throw new AppError(
         'AUTH_CHALLENGE_INVALID',
         `registry ${this.options.registry} advertised the token realm ${redactUrl(realm)} over plain HTTP; refusing to send credentials there (mark the realm host insecure if this is intended)`,
@@ -123,10 +132,12 @@ export class RegistryAuth {
   }
 
   private lookupCredential(signal?: AbortSignal): Promise<Credential | undefined> {
-    this.credential ??= this.options.credentials.get(this.options.registry, { signal }).catch((error: unknown) => {
-      this.credential = undefined;
-      throw error;
-    });
+    this.credential ??= this.options.credentials
+      .get(this.options.registry, { signal })
+      .catch((error: unknown) => {
+        this.credential = undefined;
+        throw error;
+      });
     return this.credential;
   }
 
@@ -151,6 +162,7 @@ function basicHeader(credential: { username: string; password: string }): string
 /** Distinguishes tokens obtained with different credentials without keeping the secret in a key. */
 function credentialFingerprint(credential: Credential | undefined): string {
   if (!credential) return 'anonymous';
-  const secret = credential.kind === 'basic' ? `${credential.username}:${credential.password}` : credential.token;
+  const secret =
+    credential.kind === 'basic' ? `${credential.username}:${credential.password}` : credential.token;
   return createHash('sha256').update(`${credential.kind}:${secret}`).digest('hex').slice(0, 16);
 }

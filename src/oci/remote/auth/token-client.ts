@@ -42,10 +42,19 @@ export async function requestToken(req: TokenRequest): Promise<CachedToken> {
   if (credential?.kind === 'basic') {
     headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
   }
-  const response = await request(url, { method: 'GET', headers, dispatcher: req.dispatcher, signal: req.signal });
+  const response = await request(url, {
+    method: 'GET',
+    headers,
+    dispatcher: req.dispatcher,
+    signal: req.signal,
+  });
   const body = await readBounded(response.body);
   if ((response.statusCode === 404 || response.statusCode === 405) && credential?.kind === 'basic') {
-    return postGrant(req, { grant_type: 'password', username: credential.username, password: credential.password });
+    return postGrant(req, {
+      grant_type: 'password',
+      username: credential.username,
+      password: credential.password,
+    });
   }
   return parseTokenResponse(response.statusCode, body, req);
 }
@@ -90,11 +99,17 @@ function parseTokenResponse(status: number, body: string, req: TokenRequest): Ca
   try {
     parsed = JSON.parse(body) as Record<string, unknown>;
   } catch {
-    throw new AppError('AUTH_TOKEN_FAILED', `token service ${realm} answered with a body that is not JSON`, { details: { realm } });
+    throw new AppError('AUTH_TOKEN_FAILED', `token service ${realm} answered with a body that is not JSON`, {
+      details: { realm },
+    });
   }
   const token = typeof parsed.token === 'string' && parsed.token !== '' ? parsed.token : parsed.access_token;
   if (typeof token !== 'string' || token === '') {
-    throw new AppError('AUTH_TOKEN_FAILED', `token service ${realm} answered without "token" or "access_token"`, { details: { realm } });
+    throw new AppError(
+      'AUTH_TOKEN_FAILED',
+      `token service ${realm} answered without "token" or "access_token"`,
+      { details: { realm } },
+    );
   }
   return { token, ...tokenTimes(req.clock.now(), parsed.expires_in, parsed.issued_at) };
 }
