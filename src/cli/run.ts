@@ -5,8 +5,13 @@ import { main } from './main.js';
 const controller = new AbortController();
 // Every in-flight request listens for cancellation; hundreds at once are expected, not a leak.
 setMaxListeners(0, controller.signal);
+// The first signal asks for a clean stop (in-flight work finishes or is cancelled); a second one
+// ends the process at once.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => controller.abort());
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  });
 }
 const code = await main(process.argv.slice(2), {
   stdin: process.stdin,

@@ -53,3 +53,12 @@ export {
   type SkopeoRunOptions,
 } from './skopeo.js';
 export { createTestDatabase, type TestDatabase } from './postgres.js';
+export {
+  startAirlockRegistry,
+  startAirlockRegistryProcess,
+  openAirlockRegistryStorage,
+  type AirlockRegistry,
+  type AirlockRegistryProcess,
+  type StartAirlockRegistryOptions,
+  type StartAirlockRegistryProcessOptions,
+} from './airlock-registry.js';

@@ -2,15 +2,18 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerCatalogCommand } from './catalog.js';
 import { registerCopyCommand } from './copy.js';
+import { registerDbCommand } from './db.js';
 import { registerInspectCommand } from './inspect.js';
 import { registerLoginCommands } from './login.js';
 import { registerReferrersCommand } from './referrers.js';
+import { registerServeCommand } from './serve.js';
 import { registerRegistryCommand } from './registry.js';
 import { registerSyncCommand } from './sync.js';
 import { registerTagsCommand } from './tags.js';
 
 /** Every top-level command; each module adds its subcommand to the program. */
 export function registerCommands(program: Command, io: CliIo): void {
+  registerServeCommand(program, io);
   registerCopyCommand(program, io);
   registerSyncCommand(program, io);
   registerInspectCommand(program, io);
@@ -19,4 +22,5 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerReferrersCommand(program, io);
   registerLoginCommands(program, io);
   registerRegistryCommand(program, io);
+  registerDbCommand(program, io);
 }

