@@ -40,6 +40,11 @@ describe('embedded Postgres', () => {
     // A second start while the first still runs (a process that died and left it) reuses it.
     const reused = await startEmbeddedPostgres({ dataDir });
     expect(reused.port).toBe(second.port);
+    expect(reused.owned).toBe(false);
+    await reused.stop();
+    const still = new pg.Client({ connectionString: second.connectionString });
+    await still.connect();
+    await still.end();
     await second.stop();
   });
 });

@@ -18,7 +18,7 @@ export interface RunningPostgres {
   /** `postgres://airlock:…@127.0.0.1:PORT/airlock` — contains the password: never log it. */
   connectionString: string;
   port: number;
-  /** Whether this process started the server (and so stops it). */
+  /** Whether this process started the server; `stop` does nothing for a server another process owns. */
   owned: boolean;
   stop(): Promise<void>;
 }
@@ -133,18 +133,8 @@ async function runningServer(databaseDir: string, password: string): Promise<Run
     return undefined;
   }
   await ensureDatabase(port, password);
-  return {
-    connectionString: connectionString(port, password),
-    port,
-    owned: true,
-    stop: async () => {
-      try {
-        process.kill(pid, 'SIGINT'); // Postgres "fast shutdown"
-      } catch {
-        // Already gone.
-      }
-    },
-  };
+  // Another Airlock process (a running `serve`, or one that died) owns this server: use it, never stop it.
+  return { connectionString: connectionString(port, password), port, owned: false, stop: async () => {} };
 }
 
 async function removeStalePid(databaseDir: string): Promise<void> {
