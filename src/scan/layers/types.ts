@@ -1,4 +1,16 @@
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../../oci/manifest/index.js';
 import type { ScanNotice } from '../inventory/types.js';
+
+/**
+ * One layer of an image as the layer reader consumes it: its descriptor (for notices) and a way
+ * to open the blob, so that callers can read from any content store (registry, OCI layout,
+ * memory) and the reader opens each layer only when it gets to it.
+ */
+export interface LayerSource {
+  descriptor: Descriptor;
+  open(signal?: AbortSignal): Promise<Readable>;
+}
 
 /** A tar entry's metadata as the layer reader passes it to detectors deciding what to capture. */
 export interface EntryInfo {
@@ -30,10 +42,18 @@ export interface CapturedFile {
   path: string;
   size: number;
   mode: number;
-  /** Bytes when captured as content. */
+  /**
+   * Bytes when captured as content. Absent when the file is larger than every `maxBytes` asked
+   * for or the image's capture budget was spent; a notice then says so.
+   */
   content?: Buffer;
-  /** The probe's result when captured by a probe. */
+  /**
+   * The probe's result when exactly one selector probed the file. When several did (a Go and a
+   * Rust detector both probing executables), this is undefined: read `probes` by selector.
+   */
   probe?: unknown;
+  /** Every probe's result, keyed by the selector that asked for it. */
+  probes?: ReadonlyMap<FileSelector, unknown>;
   /** Index of the layer the file comes from (0 = base). */
   layer: number;
 }

@@ -1,0 +1,70 @@
+import { LayerLimitError } from './layer-errors.js';
+import type { LayerLimits } from './limits.js';
+
+/** Counters shared by all layers of one image. */
+export interface ImageTotals {
+  decompressed: number;
+  captured: number;
+  entries: number;
+}
+
+/**
+ * Counts a layer's compressed and decompressed bytes as they flow and throws a
+ * {@link LayerLimitError} the moment a size or ratio limit is passed, before the next chunk
+ * is produced, so that a bomb costs at most one chunk beyond the limit.
+ */
+export class LayerMeter {
+  compressed = 0;
+  decompressed = 0;
+
+  constructor(
+    private readonly limits: LayerLimits,
+    private readonly totals: ImageTotals,
+  ) {}
+
+  input(bytes: number): void {
+    this.compressed += bytes;
+  }
+
+  output(bytes: number): void {
+    this.decompressed += bytes;
+    this.totals.decompressed += bytes;
+    const { limits } = this;
+    if (this.decompressed > limits.maxDecompressedBytesPerLayer) {
+      throw new LayerLimitError(
+        'maxDecompressedBytesPerLayer',
+        'layer',
+        `more than ${formatBytes(limits.maxDecompressedBytesPerLayer)} decompressed (maxDecompressedBytesPerLayer)`,
+      );
+    }
+    if (this.totals.decompressed > limits.maxDecompressedBytesPerImage) {
+      throw new LayerLimitError(
+        'maxDecompressedBytesPerImage',
+        'image',
+        `more than ${formatBytes(limits.maxDecompressedBytesPerImage)} decompressed over all layers (maxDecompressedBytesPerImage)`,
+      );
+    }
+    if (
+      this.decompressed > limits.ratioGraceBytes &&
+      this.decompressed > limits.maxDecompressionRatio * this.compressed
+    ) {
+      throw new LayerLimitError(
+        'maxDecompressionRatio',
+        'layer',
+        `decompression ratio above ${limits.maxDecompressionRatio}:1 (${formatBytes(this.decompressed)} from ${formatBytes(this.compressed)}; maxDecompressionRatio)`,
+      );
+    }
+  }
+}
+
+/** `1536` → `1.5 KiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
