@@ -1,22 +1,17 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AppError, type Logger, isAppError } from '../kernel/index.js';
-import type { Inventory } from '../scan/inventory/types.js';
 import {
   DETECTED_ECOSYSTEMS,
   type ImportProblem,
   type ImportReport,
-  type MatchResult,
   type SourceReport,
-  type VexDocument,
-  applyVex,
   findOsvSources,
   importOsvSource,
   importOsvSources,
-  matchPackages,
 } from '../scan/vulndb/index.js';
 import { PostgresAdvisoryStore, type VulnDbStatus } from '../store/index.js';
-import { type AirlockDatabase, openAirlockDatabase } from './database.js';
+import { openAirlockDatabase } from './database.js';
 import { type DownloadOptions, downloadFile } from './vulndb-download.js';
 
 export type { VulnDbStatus, VulnSourceStatus } from '../store/index.js';
@@ -159,31 +154,6 @@ export async function readVulnerabilityDbStatus(
   } finally {
     await database.close();
   }
-}
-
-export interface FindVulnerabilitiesOptions {
-  /** VEX documents to apply (configured, or attached to the image as referrers). */
-  vex?: readonly VexDocument[];
-  /** The image's digests (index and platform manifest), for VEX products that name the image. */
-  imageDigests?: readonly string[];
-  signal?: AbortSignal;
-}
-
-/** The vulnerabilities of an inventory, against the database, with VEX statements applied. */
-export async function findVulnerabilities(
-  database: AirlockDatabase,
-  inventory: Inventory,
-  options: FindVulnerabilitiesOptions = {},
-): Promise<MatchResult> {
-  const result = await matchPackages(
-    inventory.packages,
-    inventory.os,
-    new PostgresAdvisoryStore(database.db),
-    { signal: options.signal },
-  );
-  if (!options.vex || options.vex.length === 0) return result;
-  const digests = [inventory.manifestDigest, ...(options.imageDigests ?? [])];
-  return { ...result, findings: applyVex(result.findings, options.vex, { imageDigests: digests }) };
 }
 
 async function withAdvisoryStore<T>(

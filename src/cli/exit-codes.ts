@@ -14,6 +14,8 @@ export const ExitCode = {
   NotFound: 4,
   /** Several items were processed and some of them failed. */
   Partial: 5,
+  /** A scan found vulnerabilities at or above `--fail-on`. */
+  Findings: 6,
   /** Interrupted (SIGINT/SIGTERM). */
   Interrupted: 130,
 } as const;

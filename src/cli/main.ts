@@ -4,7 +4,9 @@ import type { CliIo } from './io.js';
 import { formatError } from './render/error.js';
 import { registerCommands } from './commands/index.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 /** Builds the command tree; commands register themselves with the shared io. */
 export function buildProgram(io: CliIo): Command {

@@ -6,6 +6,8 @@ import { registerDbCommand } from './db.js';
 import { registerInspectCommand } from './inspect.js';
 import { registerLoginCommands } from './login.js';
 import { registerReferrersCommand } from './referrers.js';
+import { registerSbomCommand } from './sbom.js';
+import { registerScanCommand } from './scan.js';
 import { registerServeCommand } from './serve.js';
 import { registerRegistryCommand } from './registry.js';
 import { registerSyncCommand } from './sync.js';
@@ -21,6 +23,8 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerCatalogCommand(program, io);
   registerReferrersCommand(program, io);
   registerLoginCommands(program, io);
+  registerScanCommand(program, io);
+  registerSbomCommand(program, io);
   registerRegistryCommand(program, io);
   registerDbCommand(program, io);
 }

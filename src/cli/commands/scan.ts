@@ -1,0 +1,110 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { resolveDataDir } from '../../app/data-dir.js';
+import { createRegistrySession } from '../../app/registry-access.js';
+import { scanImageAt } from '../../app/scan-service.js';
+import { AppError } from '../../kernel/index.js';
+import type { InventorySource } from '../../scan/inventory/inventory-image.js';
+import { formatScanTable, toCycloneDxWithVulnerabilities, toSarif } from '../../scan/report/index.js';
+import { hasFindingsAtOrAbove } from '../../scan/scan-image.js';
+import { SEVERITY_RATINGS, type SeverityRating } from '../../scan/vulndb/index.js';
+import { ExitCode, setExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { VERSION } from '../version.js';
+import { type RegistryFlags, addRegistryFlags, cliLogger, collect, parsePlatforms } from '../options.js';
+
+interface ScanFlags extends RegistryFlags {
+  format: string;
+  failOn?: string;
+  platform?: string[];
+  sbom: string;
+  vex?: string[];
+  output?: string;
+  data?: string;
+}
+
+const FORMATS = ['table', 'json', 'sarif', 'cyclonedx'] as const;
+const SOURCES: readonly InventorySource[] = ['auto', 'layers', 'attached'];
+
+export function registerScanCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command('scan')
+    .summary('list the vulnerabilities of an image, offline')
+    .description(
+      [
+        "Inventory an image (every platform: OS packages, npm, Python, Go, Java, Ruby) and match it against Airlock's local vulnerability database, offline. Load the database first with `airlock db import` or `airlock db update`.",
+        'Images whose publishers attach SBOMs (distroless, hardened images) can be scanned from their SBOM with --sbom attached; --sbom auto (the default) reads the layers and falls back to an attached SBOM when they hold no package database.',
+      ].join('\n\n'),
+    )
+    .argument('<image>', 'image reference or OCI layout location (oci:DIR[:TAG])')
+    .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
+    .option(
+      '--fail-on <severity>',
+      `exit with code ${ExitCode.Findings} when a finding is at least this severe: LOW, MEDIUM, HIGH, CRITICAL, or UNKNOWN for any finding (advisories without a score rate UNKNOWN)`,
+    )
+    .option('--platform <os/arch[/variant]>', 'only these platforms (repeatable or comma-separated)', collect)
+    .option('--sbom <source>', `where the inventory comes from: ${SOURCES.join(', ')}`, 'auto')
+    .option('--vex <file>', 'apply this OpenVEX document (repeatable)', collect)
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '--data <dir>',
+      'Airlock data directory holding the database (default $AIRLOCK_DATA_DIR, else ./.airlock)',
+    );
+  addRegistryFlags(command).action(async (image: string, flags: ScanFlags, cmd: Command) => {
+    const format = flags.json ? 'json' : flags.format;
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new AppError('USAGE_INVALID', `--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+    if (!(SOURCES as readonly string[]).includes(flags.sbom))
+      throw new AppError('USAGE_INVALID', `--sbom must be one of ${SOURCES.join(', ')}, got "${flags.sbom}"`);
+    const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn);
+    const logger = cliLogger(io, flags);
+    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
+    try {
+      const outcome = await scanImageAt(image, {
+        session,
+        dataDir: resolveDataDir(flags.data, io.env),
+        env: io.env,
+        logger,
+        signal: io.signal,
+        source: flags.sbom as InventorySource,
+        platforms: parsePlatforms(flags.platform),
+        vexFiles: flags.vex,
+      });
+      if (outcome.advisories === 0) {
+        io.stderr.write(
+          'warning: the vulnerability database is empty, so nothing can match; load it with `airlock db import PATH` or `airlock db update`\n',
+        );
+      }
+      const rendered = render(format, outcome);
+      if (flags.output) await writeFile(flags.output, rendered);
+      else io.stdout.write(rendered);
+      if (failOn && hasFindingsAtOrAbove(outcome.scan, failOn)) setExitCode(cmd, ExitCode.Findings);
+    } finally {
+      await session.close();
+    }
+  });
+}
+
+function render(format: string, outcome: Awaited<ReturnType<typeof scanImageAt>>): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(outcome.scan, null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(toSarif(outcome.scan, { toolVersion: VERSION }), null, 2)}\n`;
+    case 'cyclonedx':
+      return `${JSON.stringify(toCycloneDxWithVulnerabilities(outcome.scan, { toolVersion: VERSION, image: outcome.image }), null, 2)}\n`;
+    default:
+      return `${formatScanTable(outcome.scan)}\n`;
+  }
+}
+
+function parseSeverity(text: string): SeverityRating {
+  const upper = text.toUpperCase() as SeverityRating;
+  if (!SEVERITY_RATINGS.includes(upper) || upper === 'NONE') {
+    throw new AppError(
+      'USAGE_INVALID',
+      `--fail-on must be UNKNOWN (any finding), LOW, MEDIUM, HIGH or CRITICAL, got "${text}"`,
+    );
+  }
+  return upper;
+}

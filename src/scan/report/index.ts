@@ -1,0 +1,3 @@
+export { formatScanTable } from './table.js';
+export { toSarif, type SarifLog } from './sarif.js';
+export { toCycloneDxWithVulnerabilities, type CycloneDxVulnerability } from './cyclonedx-vulnerabilities.js';
