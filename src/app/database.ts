@@ -18,6 +18,8 @@ export interface OpenAirlockDatabaseOptions {
 
 export interface AirlockDatabase {
   db: Kysely<AirlockSchema>;
+  /** Contains the password: pass it to clients, never log it (use `location`). */
+  connectionString: string;
   /** Where it lives, password redacted, for messages. */
   location: string;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function openAirlockDatabase(options: OpenAirlockDatabaseOptions): 
   }
   return {
     db: database.db,
+    connectionString,
     location: url ? redactUrl(url) : `embedded Postgres in ${options.dataDir}`,
     close,
   };

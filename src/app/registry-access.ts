@@ -36,6 +36,22 @@ export async function openSource(
   session: RegistrySession,
   signal?: AbortSignal,
 ): Promise<OpenedSource> {
+  return openImage(spec, session, signal);
+}
+
+export interface OpenedImage extends OpenedSource {
+  target: Target;
+}
+
+/**
+ * Opens an image where it is, for reading and for attaching artifacts next to it (referrers
+ * such as a scan report): the repository of a registry reference, or the OCI layout directory.
+ */
+export async function openImage(
+  spec: TargetSpec,
+  session: RegistrySession,
+  signal?: AbortSignal,
+): Promise<OpenedImage> {
   if (spec.kind === 'remote') {
     const target = await session.repository(spec.reference);
     return { target, reference: referenceTarget(spec.reference), ...tagOf(spec.reference) };

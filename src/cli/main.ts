@@ -16,6 +16,9 @@ export function buildProgram(io: CliIo): Command {
     )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
+    // Options belong to the command they follow: `scan import --format trivy` is import's
+    // --format, not scan's (commander otherwise lets a parent take its options anywhere).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

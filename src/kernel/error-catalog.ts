@@ -209,6 +209,60 @@ export const errorCatalog = {
   SCAN_VULNDB_DOWNLOAD_FAILED: { status: 502, title: 'vulnerability data download failed', retryable: true },
   SCAN_VEX_INVALID: { status: 422, title: 'invalid OpenVEX document', retryable: false },
   SCAN_REPORT_INVALID: { status: 422, title: 'invalid scanner report', retryable: false },
+  SCAN_REPORT_IMAGE_MISMATCH: {
+    status: 409,
+    title: 'scanner report is about another image',
+    retryable: false,
+  },
+  // Workflow engine, as the HTTP API renders it.
+  ENGINE_DEFINITION_INVALID: { status: 422, title: 'invalid workflow definition', retryable: false },
+  ENGINE_WORKFLOW_NOT_FOUND: { status: 404, title: 'workflow not found', retryable: false },
+  ENGINE_RUN_NOT_FOUND: { status: 404, title: 'run not found', retryable: false },
+  ENGINE_RUN_STATE_CONFLICT: {
+    status: 409,
+    title: 'the run is not in a state that allows this',
+    retryable: false,
+  },
+  ENGINE_INPUT_INVALID: { status: 422, title: 'invalid workflow inputs', retryable: false },
+  ENGINE_APPROVAL_NOT_FOUND: { status: 404, title: 'no pending approval', retryable: false },
+  ENGINE_APPROVAL_NOT_ALLOWED: {
+    status: 403,
+    title: 'not an approver of this approval',
+    retryable: false,
+  },
+  ENGINE_EVENT_INVALID: { status: 400, title: 'unrecognised registry event', retryable: false },
+  ENGINE_ACTION_UNKNOWN: { status: 422, title: 'unknown action', retryable: false },
+  ENGINE_ACTION_FAILED: { status: 502, title: 'action failed', retryable: false },
+  ENGINE_STEP_TIMEOUT: { status: 504, title: 'step timed out', retryable: true },
+  ENGINE_APPROVAL_DENIED: { status: 409, title: 'approval denied', retryable: false },
+  // HTTP API (server and client).
+  API_UNAUTHENTICATED: { status: 401, title: 'API authentication required', retryable: false },
+  API_TOKEN_INVALID: { status: 401, title: 'API token invalid, expired or revoked', retryable: false },
+  API_FORBIDDEN: { status: 403, title: 'permission denied', retryable: false },
+  API_REQUEST_INVALID: { status: 400, title: 'invalid request', retryable: false },
+  API_NOT_FOUND: { status: 404, title: 'resource not found', retryable: false },
+  API_PAYLOAD_TOO_LARGE: { status: 413, title: 'request body too large', retryable: false },
+  API_MEDIA_TYPE_UNSUPPORTED: { status: 415, title: 'unsupported request media type', retryable: false },
+  API_NOT_READY: { status: 503, title: 'service not ready', retryable: true },
+  API_UNREACHABLE: { status: 502, title: 'Airlock API unreachable', retryable: true },
+  API_RESPONSE_INVALID: { status: 502, title: 'unexpected Airlock API response', retryable: false },
+  // Built-in workflow actions.
+  ACTION_INPUT_INVALID: { status: 422, title: 'invalid action input', retryable: false },
+  ACTION_SERVICE_MISSING: {
+    status: 500,
+    title: 'a service the action needs is not provided by this process',
+    retryable: false,
+  },
+  ACTION_SECRET_MISSING: { status: 422, title: 'secret not configured', retryable: false },
+  ACTION_HTTP_STATUS: { status: 502, title: 'endpoint answered with an error status', retryable: false },
+  ACTION_HTTP_UNREACHABLE: { status: 502, title: 'endpoint unreachable', retryable: true },
+  ACTION_OUTPUT_INVALID: { status: 502, title: 'action output is not JSON', retryable: false },
+  ACTION_OUTPUT_TOO_LARGE: { status: 502, title: 'action output exceeds the size limit', retryable: false },
+  ACTION_COMMAND_FAILED: { status: 502, title: 'command failed', retryable: false },
+  ACTION_COMMAND_TIMEOUT: { status: 504, title: 'command timed out', retryable: true },
+  // Workflow expressions (CEL).
+  ENGINE_EXPRESSION_INVALID: { status: 422, title: 'invalid workflow expression', retryable: false },
+  ENGINE_EXPRESSION_FAILED: { status: 422, title: 'workflow expression failed', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -32,3 +32,4 @@ export { type Clock, systemClock } from './clock.js';
 export { Limiter, KeyedMutex } from './limiter.js';
 export { createLogger, silentLogger, type Logger, type CreateLoggerOptions } from './log.js';
 export { redactText, redactUrl, redactHeaders, REDACTED } from './redact.js';
+export { createMetrics, type Metrics, type CreateMetricsOptions } from './metrics.js';

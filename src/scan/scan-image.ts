@@ -1,4 +1,5 @@
 import type { ReadOnlyTarget } from '../oci/content/index.js';
+import type { Descriptor } from '../oci/manifest/index.js';
 import {
   type ImageInventory,
   type InventoryImageOptions,
@@ -13,6 +14,7 @@ import {
   type SeverityRating,
   type VexDocument,
   applyVex,
+  discoverAttachedVex,
   matchPackages,
 } from './vulndb/index.js';
 
@@ -20,6 +22,11 @@ export interface ScanImageOptions extends InventoryImageOptions {
   advisories: AdvisoryReader;
   /** OpenVEX documents whose statements apply to the findings. */
   vex?: readonly VexDocument[];
+  /**
+   * Also apply OpenVEX documents attached to the image as referrers of the index or of the
+   * platform manifest. Default true.
+   */
+  attachedVex?: boolean;
   /** The clock, for `scannedAt`. */
   now?: () => Date;
 }
@@ -51,15 +58,27 @@ export async function scanImage(
   options: ScanImageOptions,
 ): Promise<ImageScan> {
   const inventory = await inventoryImage(target, reference, options);
+  const attached = options.attachedVex ?? true;
+  const rootVex = attached ? await attachedVexOf(target, inventory.digest, options.signal) : NO_VEX;
   const platforms: PlatformScan[] = [];
   for (const platform of inventory.platforms) {
     const matched = await matchPackages(platform.packages, platform.os, options.advisories, {
       signal: options.signal,
     });
-    const findings = options.vex?.length
-      ? applyVex(matched.findings, options.vex, { imageDigests: [inventory.digest, platform.manifestDigest] })
+    const platformVex =
+      attached && platform.manifestDigest !== inventory.digest
+        ? await attachedVexOf(target, platform.manifestDigest, options.signal)
+        : NO_VEX;
+    const vex = [...(options.vex ?? []), ...rootVex.documents, ...platformVex.documents];
+    const findings = vex.length
+      ? applyVex(matched.findings, vex, { imageDigests: [inventory.digest, platform.manifestDigest] })
       : matched.findings;
-    platforms.push({ inventory: platform, findings, notices: matched.notices, stats: matched.stats });
+    platforms.push({
+      inventory: platform,
+      findings,
+      notices: [...matched.notices, ...rootVex.notices, ...platformVex.notices],
+      stats: matched.stats,
+    });
   }
   return {
     reference: inventory.reference,
@@ -71,7 +90,15 @@ export async function scanImage(
   };
 }
 
-export function countBySeverity(platforms: readonly PlatformScan[]): SeverityCounts {
+const NO_VEX = { documents: [], notices: [] };
+
+/** OpenVEX attached to the manifest with this digest (resolved first: referrers are listed by descriptor). */
+async function attachedVexOf(target: ReadOnlyTarget, digest: string, signal: AbortSignal | undefined) {
+  const subject: Descriptor = await target.resolve(digest, { signal });
+  return discoverAttachedVex(target, subject, { signal });
+}
+
+export function countBySeverity(platforms: readonly { findings: readonly Finding[] }[]): SeverityCounts {
   const counts = Object.fromEntries(SEVERITY_RATINGS.map((r) => [r, 0])) as SeverityCounts;
   const seen = new Set<string>();
   for (const platform of platforms) {
@@ -86,7 +113,10 @@ export function countBySeverity(platforms: readonly PlatformScan[]): SeverityCou
 }
 
 /** Whether any unsuppressed finding is at or above `threshold` (for `--fail-on`). */
-export function hasFindingsAtOrAbove(scan: ImageScan, threshold: SeverityRating): boolean {
+export function hasFindingsAtOrAbove(
+  scan: { platforms: readonly { findings: readonly Finding[] }[] },
+  threshold: SeverityRating,
+): boolean {
   const floor = SEVERITY_RATINGS.indexOf(threshold);
   return scan.platforms.some((p) =>
     p.findings.some((f) => !f.suppressed && SEVERITY_RATINGS.indexOf(f.severity.rating) >= floor),

@@ -2,54 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OciLayoutStore } from '../../src/oci/layout/index.js';
-import { DEBIAN_12_STANZAS, dpkgStatus } from '../fixtures/dpkg-status.js';
-import { makeImage, makeIndex, makeLayer, storeFixture } from '../fixtures/index.js';
+import { makeIndex, storeFixture } from '../fixtures/index.js';
 import { validateCycloneDx16, validateSpdx23 } from '../fixtures/sbom-schemas.js';
 import { type TempDir, type TestDatabase, createTestDatabase, makeTempDir } from '../harness/index.js';
 import { isolatedEnv, runCli } from './cli-harness.js';
-
-const OS_RELEASE = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
-NAME="Debian GNU/Linux"
-VERSION_ID="12"
-VERSION="12 (bookworm)"
-VERSION_CODENAME=bookworm
-ID=debian
-`;
-
-/** requests 2.28.0 as pip installs it: vulnerable to CVE-2023-32681 (fixed in 2.31.0). */
-const REQUESTS_METADATA = `Metadata-Version: 2.1
-Name: requests
-Version: 2.28.0
-Summary: Python HTTP for Humans.
-License: Apache 2.0
-`;
-
-/** Debian 12 with OpenSSL 3.0.7 (CVE-2023-0286, fixed in 3.0.8-1) and Python requests 2.28.0. */
-async function vulnerableImage(architecture: string) {
-  const oldOpenssl = DEBIAN_12_STANZAS.libssl3
-    .replace('Version: 3.0.11-1~deb12u2', 'Version: 3.0.7-1')
-    .replace('amd64', architecture);
-  const base = await makeLayer({
-    seed: ['scan-base', architecture],
-    files: [
-      { path: 'etc/os-release', content: OS_RELEASE },
-      {
-        path: 'var/lib/dpkg/status',
-        content: dpkgStatus([DEBIAN_12_STANZAS.baseFiles, oldOpenssl, DEBIAN_12_STANZAS.zlib1g]),
-      },
-    ],
-  });
-  const app = await makeLayer({
-    seed: ['scan-app', architecture],
-    files: [
-      {
-        path: 'usr/lib/python3/dist-packages/requests-2.28.0.dist-info/METADATA',
-        content: REQUESTS_METADATA,
-      },
-    ],
-  });
-  return makeImage({ layers: [base, app], platform: `linux/${architecture}` });
-}
+import { vulnerableImage } from './scan-fixtures.js';
 
 describe('airlock scan and airlock sbom', () => {
   let temp: TempDir;
@@ -174,6 +131,16 @@ describe('airlock scan and airlock sbom', () => {
         DATABASE_URL: empty.connectionString,
       });
       expect(run.stderr).toMatch(/vulnerability database is empty/);
+      // Evidence of a scan against no data would read as a clean image: it is refused.
+      const saved = await runCli(['scan', '--save', '--attach', `oci:${layout}:v1`], {
+        ...env,
+        DATABASE_URL: empty.connectionString,
+      });
+      expect(saved.code).toBe(2);
+      expect(saved.stderr).toMatch(
+        /is empty: a result saved now would claim the image has no vulnerabilities/,
+      );
+      expect((await runCli(['referrers', `oci:${layout}:v1`], env)).stdout).not.toMatch(/in-toto/);
     } finally {
       await empty.drop();
     }

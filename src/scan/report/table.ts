@@ -1,37 +1,43 @@
 import type { Finding } from '../vulndb/index.js';
 import { SEVERITY_RATINGS, type SeverityRating } from '../vulndb/index.js';
-import type { ImageScan, PlatformScan } from '../scan-image.js';
+import type { PlatformRecord, ScanRecord } from './scan-record.js';
 
 const SHOWN_RATINGS: readonly SeverityRating[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+
+export interface FormatScanTableOptions {
+  showSuppressed?: boolean;
+  /** Say who scanned and when (for stored results, whose age matters). */
+  showScanner?: boolean;
+}
 
 /**
  * The human report, as `trivy image` users expect it: per platform, the OS and inventory size,
  * the counts by severity, then one row per finding (most severe first) with package,
- * installed and fixed versions. Suppressed findings are listed apart, with their VEX reason.
+ * installed and fixed versions. Suppressed findings are listed apart, with their VEX reason
+ * and the document that says so.
  */
-export function formatScanTable(scan: ImageScan, options: { showSuppressed?: boolean } = {}): string {
+export function formatScanTable(scan: ScanRecord, options: FormatScanTableOptions = {}): string {
   const lines = [`${scan.reference}  ${scan.digest}`];
+  if (options.showScanner) lines.push(`scanned ${scan.scannedAt} by ${scannerName(scan)}`);
   for (const platform of scan.platforms)
-    lines.push('', ...platformSection(platform, options.showSuppressed ?? true));
+    lines.push('', ...platformSection(platform, scan, options.showSuppressed ?? true));
   lines.push('', `Total (unique findings across platforms): ${counts(scan.summary)}`);
   return lines.join('\n');
 }
 
-function platformSection(platform: PlatformScan, showSuppressed: boolean): string[] {
-  const { inventory } = platform;
-  const name = inventory.platform
-    ? [inventory.platform.os, inventory.platform.architecture, inventory.platform.variant]
+function platformSection(platform: PlatformRecord, scan: ScanRecord, showSuppressed: boolean): string[] {
+  const name = platform.platform
+    ? [platform.platform.os, platform.platform.architecture, platform.platform.variant]
         .filter(Boolean)
         .join('/')
     : 'image';
-  const os = inventory.os
-    ? `${inventory.os.prettyName ?? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()}`
+  const os = platform.os
+    ? `${platform.os.prettyName ?? `${platform.os.id} ${platform.os.versionId ?? ''}`.trim()}`
     : 'unknown OS';
-  const from = inventory.source === 'sbom' ? 'attached SBOM' : 'layers';
   const active = sortFindings(platform.findings.filter((f) => !f.suppressed));
   const suppressed = platform.findings.filter((f) => f.suppressed);
   const lines = [
-    `${name} (${inventory.manifestDigest.slice(0, 19)}…): ${os}, ${inventory.packages.length} packages from ${from}`,
+    `${name} (${platform.manifestDigest.slice(0, 19)}…): ${os}, ${inventoryOf(platform, scan)}`,
     `  ${counts(countRatings(active))}${suppressed.length ? `; ${suppressed.length} suppressed by VEX` : ''}`,
   ];
   if (active.length > 0)
@@ -41,15 +47,31 @@ function platformSection(platform: PlatformScan, showSuppressed: boolean): strin
     );
   if (showSuppressed && suppressed.length > 0) {
     lines.push('', '  Suppressed (VEX):');
-    for (const f of suppressed)
-      lines.push(
-        `  ${f.id} ${f.package.name} ${f.package.version}: ${f.vex?.status ?? ''}${f.vex?.justification ? ` (${f.vex.justification})` : ''}`,
-      );
+    for (const f of suppressed) lines.push(`  ${suppressedLine(f)}`);
   }
-  for (const notice of [...inventory.notices, ...platform.notices].filter((n) => n.level === 'warning')) {
+  for (const notice of platform.notices.filter((n) => n.level === 'warning')) {
     lines.push(`  warning: ${notice.message}${notice.path ? ` (${notice.path})` : ''}`);
   }
   return lines;
+}
+
+function inventoryOf(platform: PlatformRecord, scan: ScanRecord): string {
+  if (platform.inventorySource === 'report') return `vulnerable packages from a ${scannerName(scan)} report`;
+  const from = platform.inventorySource === 'sbom' ? 'attached SBOM' : 'layers';
+  return `${platform.packageCount ?? 0} packages from ${from}`;
+}
+
+function scannerName(scan: ScanRecord): string {
+  const name = { airlock: 'Airlock', trivy: 'Trivy', grype: 'Grype' }[scan.scanner.name];
+  return scan.scanner.version ? `${name} ${scan.scanner.version}` : name;
+}
+
+/** `CVE-… pkg 1.0: not_affected (justification) by <document> (<where it was read>)`. */
+function suppressedLine(f: Finding): string {
+  const vex = f.vex;
+  const why = vex?.justification ? ` (${vex.justification})` : '';
+  const by = vex?.document ? ` by ${vex.document}${vex.source ? ` (${vex.source})` : ''}` : '';
+  return `${f.id} ${f.package.name} ${f.package.version}: ${vex?.status ?? ''}${why}${by}`;
 }
 
 function row(f: Finding): string[] {

@@ -1,9 +1,9 @@
 import { isAbortError, isAppError, type Digest } from '../../kernel/index.js';
 import type { ReadOnlyTarget } from '../../oci/content/index.js';
 import type { Descriptor } from '../../oci/manifest/index.js';
-import { normalizeMediaType } from '../../oci/mediatype/index.js';
+import { readBlobBytes } from '../attached/blob-bytes.js';
+import { isJsonLayer } from '../attached/referrer-filters.js';
 import { unwrapSbom, type SbomEnvelope } from './attestation.js';
-import { readBlobBytes } from './blob-bytes.js';
 import { namesOtherPredicate, type SbomAttachment, type SbomCandidate } from './sbom-candidates.js';
 import { parseJsonBytes, readSbom } from './sbom-document.js';
 import type { ParsedSbom } from './types.js';
@@ -39,10 +39,6 @@ export interface ReadCandidateOptions {
   maxBytes: number;
   signal?: AbortSignal;
 }
-
-// Layer media types that can hold an SBOM: JSON, or DSSE/in-toto ("+json", "+dsse"). Others
-// (tar layers, binaries) are not fetched.
-const JSONISH_MEDIA_TYPE = /(json|dsse|in-toto|spdx|cyclonedx)/;
 
 /**
  * Reads a candidate manifest's layers in order and returns the first SBOM among them.
@@ -95,11 +91,11 @@ async function readLayer(
   // Layers that say they are something else are passed over quietly: a BuildKit attestation
   // manifest holds provenance next to the SBOM, a cosign .att tag every attestation.
   if (namesOtherPredicate(layer.annotations)) return { ok: false, foreign: true };
-  if (!JSONISH_MEDIA_TYPE.test(normalizeMediaType(layer.mediaType) ?? '')) return { ok: false };
+  if (!isJsonLayer(layer)) return { ok: false };
   const where = `layer ${layer.digest} of ${candidate.manifest.digest}`;
   let unwrapped: ReturnType<typeof unwrapSbom>;
   try {
-    const bytes = await readBlobBytes(target, layer, options);
+    const bytes = await readBlobBytes(target, layer, { ...options, what: 'SBOM', code: 'SCAN_SBOM_INVALID' });
     unwrapped = unwrapSbom(parseJsonBytes(bytes, where));
   } catch (error) {
     return { ok: false, reason: reasonOf(error) };

@@ -3,6 +3,12 @@ import type { ReadOnlyTarget } from '../../oci/content/index.js';
 import type { Descriptor, ImageIndex } from '../../oci/manifest/index.js';
 import { normalizeMediaType } from '../../oci/mediatype/index.js';
 import { cosignTags } from '../../oci/ref/index.js';
+import {
+  annotatedPredicateType,
+  isAttestationArtifactType,
+  isMessageSignature,
+  newestFirst,
+} from '../attached/referrer-filters.js';
 import { isSbomPredicateType } from './attestation.js';
 
 /** How an SBOM is attached to an image. */
@@ -27,14 +33,6 @@ export const SbomArtifactType = {
 } as const;
 
 const SBOM_ARTIFACT_TYPES = new Set<string>(Object.values(SbomArtifactType));
-// Sigstore bundles: application/vnd.dev.sigstore.bundle.v0.3+json, and …bundle+json;version=0.x.
-const SIGSTORE_BUNDLE = /^application\/vnd\.dev\.sigstore\.bundle(\.v[\d.]+)?\+json$/;
-/** Annotations that name a predicate type without fetching the content. */
-export const PREDICATE_TYPE_ANNOTATIONS = [
-  'in-toto.io/predicate-type',
-  'dev.sigstore.bundle.predicateType',
-  'predicateType',
-];
 /** BuildKit's index annotations of attestation manifests (docker buildx docs, "Attestation storage"). */
 export const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
 export const REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
@@ -94,18 +92,13 @@ export async function cosignTagCandidates(
 
 /** Whether annotations name a predicate type, and it is not an SBOM's. */
 export function namesOtherPredicate(annotations: Record<string, string> | undefined): boolean {
-  const named = PREDICATE_TYPE_ANNOTATIONS.map((key) => annotations?.[key]).find((v) => v !== undefined);
+  const named = annotatedPredicateType(annotations);
   return named !== undefined && !isSbomPredicateType(named);
-}
-
-/** cosign 2.4+ marks bundle referrers as `dsse-envelope` (attestations) or `message-signature`. */
-function isMessageSignature(descriptor: Descriptor): boolean {
-  return descriptor.annotations?.['dev.sigstore.bundle.content'] === 'message-signature';
 }
 
 function isSbomArtifactType(artifactType: string | undefined): boolean {
   const type = normalizeMediaType(artifactType);
-  return type !== undefined && (SBOM_ARTIFACT_TYPES.has(type) || SIGSTORE_BUNDLE.test(type));
+  return type !== undefined && (SBOM_ARTIFACT_TYPES.has(type) || isAttestationArtifactType(type));
 }
 
 async function resolveIfPresent(
@@ -121,11 +114,4 @@ async function resolveIfPresent(
     }
     throw error;
   }
-}
-
-function newestFirst(a: Descriptor, b: Descriptor): number {
-  const created = (d: Descriptor) => d.annotations?.['org.opencontainers.image.created'] ?? '';
-  const [x, y] = [created(a), created(b)];
-  if (x !== y) return x > y ? -1 : 1;
-  return a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0;
 }

@@ -51,5 +51,7 @@ export interface VexAssessment {
   actionStatement?: string;
   /** The document's `@id` and the statement's timestamp, so that a reader can find the source. */
   document?: string;
+  /** Where the document was read, when not its `@id`: the `--vex` file, or the referrer it is attached as. */
+  source?: string;
   timestamp?: string;
 }

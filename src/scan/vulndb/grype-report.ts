@@ -9,6 +9,7 @@ import {
   mergeReportMatches,
   num,
   packageTypeOf,
+  platformOf,
   str,
 } from './report-common.js';
 import { type Severity, cvssRating, parseRating } from './severity.js';
@@ -45,6 +46,10 @@ export function parseGrypeReport(value: unknown, source: string): ImportedScan {
   const target = asObject(asObject(report.source)?.target);
   const distro = asObject(report.distro);
   const descriptor = asObject(report.descriptor);
+  const platform = platformOf(target?.os, target?.architecture, target?.variant);
+  const db = asObject(descriptor?.db);
+  // Grype v5 databases carry `built`; v6 ones `status.built` and a `schemaVersion` string.
+  const dbBuilt = str(db?.built) ?? str(asObject(db?.status)?.built);
   return {
     scanner: 'grype',
     ...(str(descriptor?.version) ? { scannerVersion: str(descriptor?.version) } : {}),
@@ -60,6 +65,9 @@ export function parseGrypeReport(value: unknown, source: string): ImportedScan {
           },
         }
       : {}),
+    ...(platform ? { platform } : {}),
+    ...(str(descriptor?.timestamp) ? { createdAt: str(descriptor?.timestamp) } : {}),
+    ...(dbBuilt ? { database: { version: dbBuilt } } : {}),
     findings: mergeReportMatches(matches, 'grype'),
   };
 }

@@ -67,6 +67,9 @@ export {
 export { scoreCvssVector, type CvssScore, type CvssVersion } from './cvss/index.js';
 export {
   parseOpenVex,
+  readOpenVex,
+  isOpenVex,
+  OPENVEX_CONTEXT,
   applyVex,
   purlMatches,
   VEX_JUSTIFICATIONS,
@@ -77,3 +80,12 @@ export {
   type VexStatement,
 } from './vex.js';
 export { parseScannerReport, type ImportedScan } from './import-results.js';
+export {
+  discoverAttachedVex,
+  isVexPredicateType,
+  OPENVEX_ARTIFACT_TYPE,
+  DEFAULT_MAX_VEX_BYTES,
+  VexNotice,
+  type AttachedVex,
+  type DiscoverVexOptions,
+} from './vex-discovery.js';

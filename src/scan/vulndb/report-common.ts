@@ -11,7 +11,23 @@ export interface ImportedScan {
   /** What was scanned, as the report names it (`alpine:3.18`), and the manifest digests it gives. */
   artifact: { name?: string; digests: string[] };
   os?: { family: string; version?: string };
+  /** The platform scanned, when the report says (Grype's target, Trivy's image config). */
+  platform?: { os: string; architecture: string; variant?: string };
+  /** When the scanner wrote the report (Trivy's `CreatedAt`, Grype's `descriptor.timestamp`). */
+  createdAt?: string;
+  /** The scanner's vulnerability database, when the report describes it (Grype's `descriptor.db`). */
+  database?: { version: string };
   findings: Finding[];
+}
+
+/** `{ os, architecture, variant? }` when both of the first two are strings. */
+export function platformOf(
+  os: unknown,
+  architecture: unknown,
+  variant?: unknown,
+): ImportedScan['platform'] | undefined {
+  const [o, a, v] = [str(os), str(architecture), str(variant)];
+  return o && a ? { os: o, architecture: a, ...(v ? { variant: v } : {}) } : undefined;
 }
 
 export function parseJson(text: string, source: string): unknown {

@@ -9,6 +9,7 @@ import {
   mergeReportMatches,
   num,
   packageTypeOf,
+  platformOf,
   str,
 } from './report-common.js';
 import { type Severity, type SeverityRating, cvssRating, parseRating } from './severity.js';
@@ -71,6 +72,8 @@ export function parseTrivyReport(value: unknown, source: string): ImportedScan {
   }
   const metadata = asObject(report.Metadata);
   const os = asObject(metadata?.OS);
+  const config = asObject(metadata?.ImageConfig);
+  const platform = platformOf(config?.os, config?.architecture, config?.variant);
   const matches: ReportMatch[] = [];
   report.Results.forEach((result, r) => {
     const target = asObject(result);
@@ -95,6 +98,8 @@ export function parseTrivyReport(value: unknown, source: string): ImportedScan {
     ...(str(os?.Family)
       ? { os: { family: str(os?.Family)!, ...(str(os?.Name) ? { version: str(os?.Name) } : {}) } }
       : {}),
+    ...(platform ? { platform } : {}),
+    ...(str(report.CreatedAt) ? { createdAt: str(report.CreatedAt) } : {}),
     findings: mergeReportMatches(matches, 'trivy'),
   };
 }

@@ -16,6 +16,8 @@ import type { Finding, VexAssessment, VexStatus } from './finding.js';
 
 export interface VexDocument {
   id: string;
+  /** Where the document was read: the file given with `--vex`, or the referrer it is attached as. */
+  source?: string;
   author?: string;
   timestamp?: string;
   statements: VexStatement[];
@@ -51,6 +53,9 @@ export interface ApplyVexContext {
   imageDigests?: readonly string[];
 }
 
+/** OpenVEX's JSON-LD context (and, as an in-toto predicate type, its namespace), any version. */
+export const OPENVEX_CONTEXT = 'https://openvex.dev/ns';
+
 const STATUSES: readonly VexStatus[] = ['not_affected', 'affected', 'fixed', 'under_investigation'];
 /** OpenVEX 0.2.0 "Status Justifications". */
 export const VEX_JUSTIFICATIONS = [
@@ -61,7 +66,10 @@ export const VEX_JUSTIFICATIONS = [
   'inline_mitigations_already_exist',
 ] as const;
 
-/** Parses an OpenVEX document; `source` names it in errors (a file path, a referrer digest). */
+/**
+ * Parses an OpenVEX document; `source` names it in errors and in the findings it applies to
+ * (a file path, a referrer digest).
+ */
 export function parseOpenVex(text: string, source: string): ParsedVex {
   let value: unknown;
   try {
@@ -69,9 +77,19 @@ export function parseOpenVex(text: string, source: string): ParsedVex {
   } catch (error) {
     throw new AppError('SCAN_VEX_INVALID', `${source} is not JSON: ${(error as Error).message}`);
   }
+  return readOpenVex(value, source);
+}
+
+/** Whether a JSON value says it is an OpenVEX document (`@context` https://openvex.dev/ns…). */
+export function isOpenVex(value: unknown): boolean {
+  const context = asObject(value)?.['@context'];
+  return typeof context === 'string' && context.startsWith(OPENVEX_CONTEXT);
+}
+
+/** Reads an OpenVEX document already parsed from JSON (an in-toto predicate, for instance). */
+export function readOpenVex(value: unknown, source: string): ParsedVex {
   const doc = asObject(value);
-  const context = doc?.['@context'];
-  if (!doc || typeof context !== 'string' || !context.startsWith('https://openvex.dev/ns')) {
+  if (!doc || !isOpenVex(doc)) {
     throw new AppError(
       'SCAN_VEX_INVALID',
       `${source} is not an OpenVEX document: "@context" must be https://openvex.dev/ns/v0.2.0`,
@@ -90,6 +108,7 @@ export function parseOpenVex(text: string, source: string): ParsedVex {
   return {
     document: {
       id: str(doc['@id']) ?? source,
+      source,
       ...(str(doc.author) ? { author: str(doc.author) } : {}),
       ...(documentTimestamp ? { timestamp: documentTimestamp } : {}),
       statements,
@@ -196,6 +215,7 @@ export function applyVex(
       status: chosen.statement.status,
       ...pick(chosen.statement),
       document: chosen.doc.id,
+      ...(chosen.doc.source && chosen.doc.source !== chosen.doc.id ? { source: chosen.doc.source } : {}),
     };
     return { ...finding, vex, suppressed: vex.status === 'not_affected' || vex.status === 'fixed' };
   });

@@ -1,5 +1,9 @@
 import type { Migration } from 'kysely';
 import { vulnerabilityDb } from './0001-vulnerability-db.js';
+import { scanResults } from './0002-scan-results.js';
+import { apiTokens } from './0100-api-tokens.js';
+import { auditLog } from './0101-audit-log.js';
+import { engineTables } from './0200-engine.js';
 
 /**
  * Every migration, by name; names sort in the order they apply. A migration is never
@@ -7,4 +11,8 @@ import { vulnerabilityDb } from './0001-vulnerability-db.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_vulnerability_db': vulnerabilityDb,
+  '0002_scan_results': scanResults,
+  '0100_api_tokens': apiTokens,
+  '0101_audit_log': auditLog,
+  '0200_engine': engineTables,
 };

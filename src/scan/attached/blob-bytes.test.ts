@@ -4,6 +4,8 @@ import type { BlobFetcher } from '../../oci/content/index.js';
 import type { Descriptor } from '../../oci/manifest/index.js';
 import { readBlobBytes } from './blob-bytes.js';
 
+const SBOM_LIMIT = { maxBytes: 10, what: 'SBOM', code: 'SCAN_SBOM_INVALID' } as const;
+
 const DESCRIPTOR: Descriptor = {
   mediaType: 'application/spdx+json',
   digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
@@ -22,22 +24,20 @@ function fetcherSending(bytes: number): BlobFetcher & { destroyed: () => boolean
 
 describe('readBlobBytes', () => {
   it('reads a blob within the bound', async () => {
-    expect((await readBlobBytes(fetcherSending(10), DESCRIPTOR, { maxBytes: 10 })).length).toBe(10);
+    expect((await readBlobBytes(fetcherSending(10), DESCRIPTOR, SBOM_LIMIT)).length).toBe(10);
   });
 
   it('refuses a descriptor larger than the bound without fetching', async () => {
     const fetcher = fetcherSending(10);
-    await expect(readBlobBytes(fetcher, { ...DESCRIPTOR, size: 11 }, { maxBytes: 10 })).rejects.toMatchObject(
-      {
-        code: 'SCAN_SBOM_INVALID',
-        message: expect.stringContaining('(11 bytes) exceeds the SBOM size limit of 10 bytes'),
-      },
-    );
+    await expect(readBlobBytes(fetcher, { ...DESCRIPTOR, size: 11 }, SBOM_LIMIT)).rejects.toMatchObject({
+      code: 'SCAN_SBOM_INVALID',
+      message: expect.stringContaining('(11 bytes) exceeds the SBOM size limit of 10 bytes'),
+    });
   });
 
   it('stops reading a stream that runs past the bound, and releases it', async () => {
     const fetcher = fetcherSending(1000);
-    await expect(readBlobBytes(fetcher, DESCRIPTOR, { maxBytes: 10 })).rejects.toMatchObject({
+    await expect(readBlobBytes(fetcher, DESCRIPTOR, SBOM_LIMIT)).rejects.toMatchObject({
       code: 'SCAN_SBOM_INVALID',
     });
     expect(fetcher.destroyed()).toBe(true);
@@ -45,7 +45,7 @@ describe('readBlobBytes', () => {
 
   it('does not start when already cancelled', async () => {
     await expect(
-      readBlobBytes(fetcherSending(10), DESCRIPTOR, { maxBytes: 10, signal: AbortSignal.abort() }),
+      readBlobBytes(fetcherSending(10), DESCRIPTOR, { ...SBOM_LIMIT, signal: AbortSignal.abort() }),
     ).rejects.toMatchObject({ code: 'ABORTED' });
   });
 });
