@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { builtinActions } from '../actions/index.js';
+import { ActionRegistry } from '../engine/actions/contract.js';
+import { CancellationHub } from '../engine/cancellation.js';
+import { launchDbos, shutdownDbos } from '../engine/dbos/runtime.js';
+import type { QueueLimits } from '../engine/dbos/queues.js';
+import { WorkflowEngine } from '../engine/engine.js';
+import { StepLogSink } from '../engine/logs/step-logger.js';
+import { StoreRecorder } from '../engine/recorder.js';
+import type { RunEnvironment } from '../engine/runtime/index.js';
+import { Supervisor } from '../engine/supervisor.js';
+import type { Logger } from '../kernel/index.js';
+import {
+  PostgresApprovalStore,
+  PostgresEventStore,
+  PostgresLogStore,
+  PostgresRunStore,
+  PostgresWorkerStore,
+  PostgresWorkflowStore,
+} from '../store/index.js';
+import { type AirlockDatabase, openAirlockDatabase } from './database.js';
+import { createRegistrySession } from './registry-access.js';
+
+/** Airlock's version as the engine records it: workers only resume runs of the same version. */
+export const ENGINE_APPLICATION_VERSION = 'airlock-0.1.0';
+
+export interface StartEngineOptions {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** This worker's identity; default: one kept in the data directory (stable across restarts). */
+  workerId?: string;
+  /** Runs executed at once by this process. Default 16. */
+  runConcurrency?: number;
+  /** How often an idle worker looks for queued runs. Default 100 ms. */
+  queuePollingMs?: number;
+  /** Limits of step queues, by name (`registry:docker.io`). */
+  queues?: Record<string, QueueLimits>;
+  /** Registries reachable over plain HTTP (besides loopback). */
+  insecureRegistries?: string[];
+}
+
+export interface RunningEngine {
+  engine: WorkflowEngine;
+  database: AirlockDatabase;
+  workerId: string;
+  stop(): Promise<void>;
+}
+
+/** Upstream registries get a default bound on concurrent steps; rate limits are configured. */
+const DEFAULT_REGISTRY_QUEUE: QueueLimits = { concurrency: 8 };
+
+/**
+ * Starts the workflow engine in this process: the database (migrated), the engine's stores,
+ * the built-in actions with their services, DBOS (durable execution, queues, schedules) and
+ * the supervisor (heartbeats, takeover of dead workers' runs). Every process that does this is
+ * a worker; `serve` adds the API and the registry.
+ */
+export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
+  const { logger } = options;
+  const database = await openAirlockDatabase({ dataDir: options.dataDir, env: options.env, logger });
+  const stores = {
+    workflows: new PostgresWorkflowStore(database.db),
+    runs: new PostgresRunStore(database.db),
+    logs: new PostgresLogStore(database.db),
+    approvals: new PostgresApprovalStore(database.db),
+    events: new PostgresEventStore(database.db),
+  };
+  const actions = new ActionRegistry();
+  for (const action of builtinActions()) actions.register(action);
+  const registries = createRegistrySession({ env: options.env, insecure: options.insecureRegistries, logger });
+  const cancellation = new CancellationHub(database.connectionString, logger);
+  await cancellation.start();
+  const engine = new WorkflowEngine({ stores, actions, cancellation, logger });
+  const secrets = secretsFromEnv(options.env);
+  const environment: RunEnvironment = {
+    loadPlan: (runId) => engine.loadPlan(runId),
+    recorder: new StoreRecorder(stores.runs, stores.approvals, (runId, status) => engine.onRunFinished(runId, status)),
+    logs: new StepLogSink(stores.logs, logger),
+    actions,
+    services: { registries },
+    secrets: () => secrets,
+    processEnv: () => ({}),
+    cancellation: (runId) => cancellation.signal(runId),
+    logger,
+    queueFor: (step, input) => actions.get(step.uses)?.queue?.(input),
+  };
+  const workerId = options.workerId ?? (await stableWorkerId(options.dataDir));
+  await launchDbos({
+    systemDatabaseUrl: database.connectionString,
+    executorId: workerId,
+    applicationVersion: ENGINE_APPLICATION_VERSION,
+    logger,
+    environment,
+    runConcurrency: options.runConcurrency ?? 16,
+    queuePollingMs: options.queuePollingMs ?? 100,
+    onSchedule: (date, context) => engine.onSchedule(date, context),
+    queues: (name) => options.queues?.[name] ?? (name.startsWith('registry:') ? DEFAULT_REGISTRY_QUEUE : {}),
+  });
+  await engine.syncSchedules();
+  const supervisor = new Supervisor({ executorId: workerId, workers: new PostgresWorkerStore(database.db), runs: stores.runs, redispatch: (id) => engine.redispatch(id), logger });
+  await supervisor.start();
+  logger.info({ worker: workerId, database: database.location }, 'workflow engine started');
+  return {
+    engine,
+    database,
+    workerId,
+    stop: async () => {
+      await supervisor.stop();
+      await shutdownDbos();
+      await cancellation.stop();
+      await registries.close();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * Secrets for workflows from `AIRLOCK_SECRET_<NAME>` variables: `secrets.<name>` in expressions
+ * (lower-cased name), never logged (step logs replace their values with `***`).
+ */
+export function secretsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('AIRLOCK_SECRET_') && value !== undefined) out[key.slice('AIRLOCK_SECRET_'.length).toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** A worker id kept in the data directory, so that a restarted process resumes its own runs at once. */
+async function stableWorkerId(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'engine-worker-id');
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    const id = `${hostname()}-${randomBytes(4).toString('hex')}`;
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path, `${id}\n`);
+    return id;
+  }
+}

@@ -1,0 +1,49 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { getExecutor } from '@dbos-inc/dbos-sdk/internal/dbos';
+import { RUN_QUEUE, runWorkflowFn, scheduledFn } from './runtime.js';
+
+export { ensureQueue, type QueueLimits } from './queues.js';
+
+/** Starts (or, with the same id, finds) a run's durable workflow on the run queue. */
+export async function enqueueRun(runId: string): Promise<void> {
+  await DBOS.startWorkflow(runWorkflowFn, { workflowID: runId, queueName: RUN_QUEUE })(runId);
+}
+
+export async function cancelRunWorkflow(runId: string): Promise<void> {
+  await DBOS.cancelWorkflow(runId, { cancelChildren: true });
+}
+
+export async function sendMessage(workflowId: string, message: unknown, topic: string, idempotencyKey: string): Promise<void> {
+  await DBOS.send(workflowId, message, topic, idempotencyKey);
+}
+
+export async function workflowExists(id: string): Promise<boolean> {
+  return (await DBOS.getWorkflowStatus(id)) !== null;
+}
+
+/**
+ * Puts the unfinished workflows of dead workers back on the queue any worker takes them from:
+ * DBOS resumes each from its last completed step.
+ */
+export async function recoverExecutors(executorIds: string[]): Promise<number> {
+  if (executorIds.length === 0) return 0;
+  const handles = await getExecutor().recoverPendingWorkflows(executorIds);
+  return handles.length;
+}
+
+export interface ScheduleSpec {
+  name: string;
+  cron: string;
+  timezone: string;
+  context: unknown;
+}
+
+/** Replaces the engine's schedules (names prefixed `wf:`) with `desired`. */
+export async function syncSchedules(desired: ScheduleSpec[]): Promise<void> {
+  const wanted = new Set(desired.map((s) => s.name));
+  for (const existing of await DBOS.listSchedules({ scheduleNamePrefix: 'wf:' })) {
+    if (!wanted.has(existing.scheduleName)) await DBOS.deleteSchedule(existing.scheduleName);
+  }
+  if (desired.length === 0) return;
+  await DBOS.applySchedules(desired.map((s) => ({ scheduleName: s.name, workflowFn: scheduledFn, schedule: s.cron, cronTimezone: s.timezone, context: s.context })));
+}

@@ -1,0 +1,67 @@
+import type { StepDefinition } from '../definition/types.js';
+import { type ApprovalInput, executeApproval } from './approval.js';
+import { runAttempt } from './attempt.js';
+import type { DurableContext, Outcome, SerializedScope } from './durable.js';
+import type { RunEnvironment, RunPlan } from './environment.js';
+import { evaluate } from './expressions.js';
+import { toFailure } from './failure.js';
+
+/** Exponential back-off doubles the delay each attempt, capped; "fixed" keeps the first. */
+export function retryDelay(step: StepDefinition, attempt: number): number {
+  const retry = step.retry;
+  if (!retry) return 0;
+  const raw = retry.backoff === 'exponential' ? retry.initialMs * 2 ** (attempt - 1) : retry.initialMs;
+  return Math.min(raw, retry.maxMs ?? 3600_000);
+}
+
+/**
+ * One execution of a step (or of one forEach item): evaluates its `with`, then runs the
+ * action's attempts — in line as durable steps, or as durable children on the action's queue
+ * (upstream rate limits) — with durable sleeps between retries.
+ */
+export async function executeItem(
+  ctx: DurableContext,
+  env: RunEnvironment,
+  plan: RunPlan,
+  step: StepDefinition,
+  scope: SerializedScope,
+  item?: { value: unknown; index: number },
+): Promise<Outcome<Record<string, unknown>>> {
+  const index = item?.index;
+  const where = `step ${step.id}${index === undefined ? '' : `[${index}]`}`;
+  let input: unknown;
+  try {
+    input = evaluate(env, step.with, scope, `${where} with`, item, stringValues(step.env));
+  } catch (error) {
+    const failure = toFailure(error, step.id);
+    await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:invalid`, () =>
+      env.recorder.stepState({ runId: plan.runId, stepId: step.id, ...(index === undefined ? {} : { index }), uses: step.uses, status: 'failed', attempt: 0, finished: true, error: { code: failure.code, message: failure.message } }),
+    );
+    return { ok: false, error: failure };
+  }
+  if (step.uses === 'approval@v1') return executeApproval(ctx, env, plan, step, index, input as ApprovalInput);
+  const attempts = step.retry?.attempts ?? 1;
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= attempts;
+    const queue = env.queueFor(step, input);
+    const name = `${step.id}${index === undefined ? '' : `[${index}]`}#${attempt}`;
+    let outcome: Outcome<Record<string, unknown>>;
+    if (queue) {
+      const handle = await ctx.startChild(
+        { kind: 'attempt', id: `${plan.runId}/${step.id}${index === undefined ? '' : `/${index}`}/attempt-${attempt}`, runId: plan.runId, stepId: step.id, index: index ?? -1, attempt, last, input },
+        { queue },
+      );
+      outcome = await ctx.result<Outcome<Record<string, unknown>>>(handle);
+    } else {
+      outcome = await ctx.step(name, () => runAttempt(env, { plan, step, ...(index === undefined ? {} : { index }), attempt, last, input }));
+    }
+    if (outcome.ok || last || !outcome.error.retryable) return outcome;
+    await ctx.sleep(retryDelay(step, attempt));
+  }
+}
+
+function stringValues(value: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  return out;
+}
