@@ -5,7 +5,8 @@
  */
 
 /** `${{ … }}` template text, or a plain value with templates inside its strings. */
-export type TemplatedValue = string | number | boolean | null | TemplatedValue[] | { [key: string]: TemplatedValue };
+export type TemplatedValue =
+  string | number | boolean | null | TemplatedValue[] | { [key: string]: TemplatedValue };
 
 /** Where in the source file something was written, for precise error messages. */
 export interface SourcePosition {

@@ -1,3 +1,4 @@
+import { parseDuration } from '../definition/index.js';
 import type { StepDefinition } from '../definition/types.js';
 import type { DurableContext, Outcome } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
@@ -6,7 +7,9 @@ import type { RunEnvironment, RunPlan } from './environment.js';
 export interface ApprovalInput {
   approvers?: string[];
   message?: string;
-  /** Milliseconds; default 72 h. */
+  /** How long to wait: a duration (`72h`, `30m`); default 72 h. */
+  timeout?: string;
+  /** The same in milliseconds. */
   timeoutMs?: number;
   onTimeout?: 'approve' | 'deny';
 }
@@ -30,7 +33,7 @@ export function approvalTopic(stepId: string, index?: number): string {
  * decision message, and on time-out takes the configured default. Denied → the step fails.
  */
 export async function executeApproval(ctx: DurableContext, env: RunEnvironment, plan: RunPlan, step: StepDefinition, index: number | undefined, input: ApprovalInput): Promise<Outcome<Record<string, unknown>>> {
-  const timeoutMs = input.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+  const timeoutMs = input.timeoutMs ?? (input.timeout ? parseDuration(input.timeout) : undefined) ?? DEFAULT_APPROVAL_TIMEOUT_MS;
   const base = { runId: plan.runId, stepId: step.id, ...(index === undefined ? {} : { index }), uses: step.uses, attempt: 1 };
   await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:request`, async () => {
     await env.recorder.requestApproval({

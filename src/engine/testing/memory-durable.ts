@@ -33,7 +33,8 @@ export class MemoryDurableRuntime {
 
   /** @internal */
   start(call: ChildCall): ChildHandle {
-    if (!this.children.has(call.id)) this.children.set(call.id, runChild(this.context(call.id), this.env, call));
+    if (!this.children.has(call.id))
+      this.children.set(call.id, runChild(this.context(call.id), this.env, call));
     return { id: call.id };
   }
 
