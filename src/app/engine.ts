@@ -41,6 +41,10 @@ export interface StartEngineOptions {
   queues?: Record<string, QueueLimits>;
   /** Registries reachable over plain HTTP (besides loopback). */
   insecureRegistries?: string[];
+  /** False: start and observe runs, execute none (default true). */
+  executeRuns?: boolean;
+  /** Heartbeat period and the silence after which a worker's runs are taken over. */
+  supervision?: { heartbeatMs?: number; deadAfterMs?: number };
 }
 
 export interface RunningEngine {
@@ -71,14 +75,20 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   };
   const actions = new ActionRegistry();
   for (const action of builtinActions()) actions.register(action);
-  const registries = createRegistrySession({ env: options.env, insecure: options.insecureRegistries, logger });
+  const registries = createRegistrySession({
+    env: options.env,
+    insecure: options.insecureRegistries,
+    logger,
+  });
   const cancellation = new CancellationHub(database.connectionString, logger);
   await cancellation.start();
   const engine = new WorkflowEngine({ stores, actions, cancellation, logger });
   const secrets = secretsFromEnv(options.env);
   const environment: RunEnvironment = {
     loadPlan: (runId) => engine.loadPlan(runId),
-    recorder: new StoreRecorder(stores.runs, stores.approvals, (runId, status) => engine.onRunFinished(runId, status)),
+    recorder: new StoreRecorder(stores.runs, stores.approvals, (runId, status) =>
+      engine.onRunFinished(runId, status),
+    ),
     logs: new StepLogSink(stores.logs, logger),
     actions,
     services: { registries },
@@ -99,9 +109,18 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     queuePollingMs: options.queuePollingMs ?? 100,
     onSchedule: (date, context) => engine.onSchedule(date, context),
     queues: (name) => options.queues?.[name] ?? (name.startsWith('registry:') ? DEFAULT_REGISTRY_QUEUE : {}),
+    executeRuns: options.executeRuns ?? true,
   });
   await engine.syncSchedules();
-  const supervisor = new Supervisor({ executorId: workerId, workers: new PostgresWorkerStore(database.db), runs: stores.runs, redispatch: (id) => engine.redispatch(id), logger });
+  const supervision = { ...supervisionFromEnv(options.env), ...options.supervision };
+  const supervisor = new Supervisor({
+    executorId: workerId,
+    workers: new PostgresWorkerStore(database.db),
+    runs: stores.runs,
+    redispatch: (id) => engine.redispatch(id),
+    logger,
+    ...supervision,
+  });
   await supervisor.start();
   logger.info({ worker: workerId, database: database.location }, 'workflow engine started');
   return {
@@ -125,7 +144,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
 export function secretsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('AIRLOCK_SECRET_') && value !== undefined) out[key.slice('AIRLOCK_SECRET_'.length).toLowerCase()] = value;
+    if (key.startsWith('AIRLOCK_SECRET_') && value !== undefined)
+      out[key.slice('AIRLOCK_SECRET_'.length).toLowerCase()] = value;
   }
   return out;
 }
@@ -141,4 +161,18 @@ async function stableWorkerId(dataDir: string): Promise<string> {
     await writeFile(path, `${id}\n`);
     return id;
   }
+}
+
+/**
+ * `AIRLOCK_WORKER_HEARTBEAT_MS` and `AIRLOCK_WORKER_DEAD_AFTER_MS`: how often workers say they
+ * are alive, and after how long a silent worker's runs are taken over (defaults 5 s and 30 s).
+ */
+function supervisionFromEnv(env: NodeJS.ProcessEnv): { heartbeatMs?: number; deadAfterMs?: number } {
+  const read = (name: string) => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const heartbeatMs = read('AIRLOCK_WORKER_HEARTBEAT_MS');
+  const deadAfterMs = read('AIRLOCK_WORKER_DEAD_AFTER_MS');
+  return { ...(heartbeatMs ? { heartbeatMs } : {}), ...(deadAfterMs ? { deadAfterMs } : {}) };
 }

@@ -27,6 +27,9 @@ const USAGE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'OCI_DIGEST_INVALID',
   'OCI_NAME_INVALID',
   'OCI_TAG_INVALID',
+  'API_REQUEST_INVALID',
+  'ENGINE_DEFINITION_INVALID',
+  'ENGINE_INPUT_INVALID',
 ]);
 const AUTH: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'OCI_UNAUTHORIZED',
@@ -35,12 +38,20 @@ const AUTH: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AUTH_CREDENTIALS_INVALID',
   'AUTH_CREDENTIAL_HELPER_FAILED',
   'AUTH_CONFIG_INVALID',
+  'API_UNAUTHENTICATED',
+  'API_TOKEN_INVALID',
+  'API_FORBIDDEN',
+  'ENGINE_APPROVAL_NOT_ALLOWED',
 ]);
 const NOT_FOUND: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'OCI_MANIFEST_UNKNOWN',
   'OCI_NAME_UNKNOWN',
   'OCI_BLOB_UNKNOWN',
   'OCI_PLATFORM_NOT_FOUND',
+  'API_NOT_FOUND',
+  'ENGINE_WORKFLOW_NOT_FOUND',
+  'ENGINE_RUN_NOT_FOUND',
+  'ENGINE_APPROVAL_NOT_FOUND',
 ]);
 
 export function exitCodeFor(error: unknown): number {

@@ -22,7 +22,9 @@ export class CancellationHub {
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) this.abortLocal(message.payload);
     });
-    client.on('error', (error) => this.logger.warn({ err: error.message }, 'cancellation listener connection failed'));
+    client.on('error', (error) =>
+      this.logger.warn({ err: error.message }, 'cancellation listener connection failed'),
+    );
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.client = client;

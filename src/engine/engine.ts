@@ -14,7 +14,13 @@ import type { ActionRegistry } from './actions/contract.js';
 import type { CancellationHub } from './cancellation.js';
 import { compileDag, parseWorkflow, resolveInputs } from './definition/index.js';
 import type { WorkflowDefinition } from './definition/types.js';
-import { cancelRunWorkflow, enqueueRun, sendMessage, syncSchedules, type ScheduleSpec } from './dbos/control.js';
+import {
+  cancelRunWorkflow,
+  enqueueRun,
+  sendMessage,
+  syncSchedules,
+  type ScheduleSpec,
+} from './dbos/control.js';
 import { newRunId } from './ids.js';
 import { type ApprovalMessage, type RunPlan, approvalTopic } from './runtime/index.js';
 import type {
@@ -71,8 +77,14 @@ export class WorkflowEngine implements EngineService {
     return this.options.stores;
   }
 
-  async applyWorkflow(source: string, options: ApplyOptions): Promise<{ version: WorkflowVersion; created: boolean }> {
-    const definition = parseWorkflow(source, { file: options.file, knownActions: (uses) => uses === 'approval@v1' || this.options.actions.get(uses) !== undefined });
+  async applyWorkflow(
+    source: string,
+    options: ApplyOptions,
+  ): Promise<{ version: WorkflowVersion; created: boolean }> {
+    const definition = parseWorkflow(source, {
+      file: options.file,
+      knownActions: (uses) => uses === 'approval@v1' || this.options.actions.get(uses) !== undefined,
+    });
     const digest = `sha256:${createHash('sha256').update(source).digest('hex')}`;
     const { version, created } = await this.stores.workflows.insertVersion({
       name: definition.name,
@@ -104,13 +116,24 @@ export class WorkflowEngine implements EngineService {
   }
 
   async listWorkflowVersions(name: string): Promise<WorkflowVersionSummary[]> {
-    return (await this.stores.workflows.listVersions(name)).map((v) => ({ name: v.name, version: v.version, digest: v.digest, createdAt: v.createdAt.toISOString(), createdBy: v.createdBy }));
+    return (await this.stores.workflows.listVersions(name)).map((v) => ({
+      name: v.name,
+      version: v.version,
+      digest: v.digest,
+      createdAt: v.createdAt.toISOString(),
+      createdBy: v.createdBy,
+    }));
   }
 
   async startRun(workflow: string, options: StartRunOptions): Promise<RunSummary> {
     const stored = await this.stores.workflows.get(workflow, options.version);
     if (!stored) {
-      throw new AppError('ENGINE_WORKFLOW_NOT_FOUND', options.version === undefined ? `no workflow named "${workflow}": apply it first` : `workflow "${workflow}" has no version ${options.version}`);
+      throw new AppError(
+        'ENGINE_WORKFLOW_NOT_FOUND',
+        options.version === undefined
+          ? `no workflow named "${workflow}": apply it first`
+          : `workflow "${workflow}" has no version ${options.version}`,
+      );
     }
     const definition = stored.definition as unknown as WorkflowDefinition;
     const inputs = resolveInputs(definition, options.inputs ?? {});
@@ -161,16 +184,27 @@ export class WorkflowEngine implements EngineService {
 
   async cancelRun(id: string, actor: Actor): Promise<RunSummary> {
     const run = await this.requireRun(id);
-    if (FINISHED.has(run.status)) throw new AppError('ENGINE_RUN_STATE_CONFLICT', `run ${id} already ${run.status}; only queued, running or waiting runs can be cancelled`);
+    if (FINISHED.has(run.status))
+      throw new AppError(
+        'ENGINE_RUN_STATE_CONFLICT',
+        `run ${id} already ${run.status}; only queued, running or waiting runs can be cancelled`,
+      );
     await cancelRunWorkflow(id);
-    const updated = await this.stores.runs.setStatus(id, 'cancelled', { error: { code: 'ABORTED', message: `cancelled by ${actor.subject}` } });
+    const updated = await this.stores.runs.setStatus(id, 'cancelled', {
+      error: { code: 'ABORTED', message: `cancelled by ${actor.subject}` },
+    });
     await this.options.cancellation.broadcast(id);
     return toSummary(updated ?? (await this.requireRun(id)));
   }
 
   async retryRun(id: string, actor: Actor): Promise<RunSummary> {
     const run = await this.requireRun(id);
-    return this.startRun(run.workflow, { version: run.version, inputs: run.inputs, actor, trigger: { type: 'retry', event: { run: id } } });
+    return this.startRun(run.workflow, {
+      version: run.version,
+      inputs: run.inputs,
+      actor,
+      trigger: { type: 'retry', event: { run: id } },
+    });
   }
 
   async runLogs(id: string, options: LogQuery = {}): Promise<LogLine[]> {
@@ -182,7 +216,10 @@ export class WorkflowEngine implements EngineService {
     let after = options.afterSeq ?? 0;
     const poll = this.options.logPollMs ?? 300;
     while (!options.signal.aborted) {
-      const lines = await this.stores.logs.read(id, { afterSeq: after, ...(options.stepId ? { stepId: options.stepId } : {}) });
+      const lines = await this.stores.logs.read(id, {
+        afterSeq: after,
+        ...(options.stepId ? { stepId: options.stepId } : {}),
+      });
       for (const line of lines) {
         after = line.seq;
         yield toLogLine(line);
@@ -204,22 +241,52 @@ export class WorkflowEngine implements EngineService {
   }
 
   async decide(runId: string, decision: ApprovalDecision): Promise<Approval> {
-    if (!decision.reason?.trim()) throw new AppError('ENGINE_INPUT_INVALID', 'a decision needs a reason (it is recorded in the audit log)');
-    const pending = (await this.stores.approvals.list({ runId, status: 'pending' })).filter((a) => decision.stepId === undefined || a.stepId === decision.stepId);
-    if (pending.length === 0) throw new AppError('ENGINE_APPROVAL_NOT_FOUND', `run ${runId} has no pending approval${decision.stepId ? ` at step ${decision.stepId}` : ''}`);
-    if (pending.length > 1) throw new AppError('ENGINE_INPUT_INVALID', `run ${runId} waits for approval at several steps (${pending.map((a) => a.stepId).join(', ')}): name one`);
+    if (!decision.reason?.trim())
+      throw new AppError(
+        'ENGINE_INPUT_INVALID',
+        'a decision needs a reason (it is recorded in the audit log)',
+      );
+    const pending = (await this.stores.approvals.list({ runId, status: 'pending' })).filter(
+      (a) => decision.stepId === undefined || a.stepId === decision.stepId,
+    );
+    if (pending.length === 0)
+      throw new AppError(
+        'ENGINE_APPROVAL_NOT_FOUND',
+        `run ${runId} has no pending approval${decision.stepId ? ` at step ${decision.stepId}` : ''}`,
+      );
+    if (pending.length > 1)
+      throw new AppError(
+        'ENGINE_INPUT_INVALID',
+        `run ${runId} waits for approval at several steps (${pending.map((a) => a.stepId).join(', ')}): name one`,
+      );
     const approval = pending[0]!;
     if (!mayDecide(approval.approvers, decision.actor)) {
-      throw new AppError('ENGINE_APPROVAL_NOT_ALLOWED', `${decision.actor.subject} may not decide this approval; approvers: ${approval.approvers.join(', ')}`);
+      throw new AppError(
+        'ENGINE_APPROVAL_NOT_ALLOWED',
+        `${decision.actor.subject} may not decide this approval; approvers: ${approval.approvers.join(', ')}`,
+      );
     }
     const decided = await this.stores.approvals.decide(runId, approval.stepId, approval.index, {
       status: decision.decision === 'approve' ? 'approved' : 'denied',
       by: decision.actor.subject,
       reason: decision.reason,
     });
-    if (!decided) throw new AppError('ENGINE_APPROVAL_NOT_FOUND', `the approval of run ${runId} at step ${approval.stepId} was decided meanwhile`);
-    const message: ApprovalMessage = { decision: decision.decision, by: decision.actor.subject, reason: decision.reason };
-    await sendMessage(decided.waiter, message, approvalTopic(approval.stepId, approval.index >= 0 ? approval.index : undefined), `decision:${runId}:${approval.stepId}:${approval.index}`);
+    if (!decided)
+      throw new AppError(
+        'ENGINE_APPROVAL_NOT_FOUND',
+        `the approval of run ${runId} at step ${approval.stepId} was decided meanwhile`,
+      );
+    const message: ApprovalMessage = {
+      decision: decision.decision,
+      by: decision.actor.subject,
+      reason: decision.reason,
+    };
+    await sendMessage(
+      decided.waiter,
+      message,
+      approvalTopic(approval.stepId, approval.index >= 0 ? approval.index : undefined),
+      `decision:${runId}:${approval.stepId}:${approval.index}`,
+    );
     return toApproval(decided);
   }
 
@@ -236,7 +303,14 @@ export class WorkflowEngine implements EngineService {
       for (const version of latest) {
         const definition = version.definition as unknown as WorkflowDefinition;
         if (!definition.on.some((t) => t.type === 'registry' && registryTriggerMatches(t, event))) continue;
-        runs.push(await this.startRun(version.name, { version: version.version, actor, trigger: { type: 'registry', event }, idempotencyKey: `event:${event.id}:${version.name}` }));
+        runs.push(
+          await this.startRun(version.name, {
+            version: version.version,
+            actor,
+            trigger: { type: 'registry', event },
+            idempotencyKey: `event:${event.id}:${version.name}`,
+          }),
+        );
       }
     }
     return { events: events.length, duplicates, runs };
@@ -246,7 +320,13 @@ export class WorkflowEngine implements EngineService {
     const out: TriggerSummary[] = [];
     for (const version of await this.stores.workflows.latest()) {
       const definition = version.definition as unknown as WorkflowDefinition;
-      for (const trigger of definition.on) out.push({ workflow: version.name, version: version.version, type: trigger.type, description: describeTrigger(trigger) });
+      for (const trigger of definition.on)
+        out.push({
+          workflow: version.name,
+          version: version.version,
+          type: trigger.type,
+          description: describeTrigger(trigger),
+        });
     }
     return out;
   }
@@ -259,7 +339,12 @@ export class WorkflowEngine implements EngineService {
     for (const version of await this.stores.workflows.latest()) {
       const definition = version.definition as unknown as WorkflowDefinition;
       const fires = definition.on.some(
-        (t) => t.type === 'workflow' && t.workflows.includes(run.workflow) && (t.conclusion === undefined || t.conclusion === 'any' || (t.conclusion === 'success') === (status === 'succeeded')),
+        (t) =>
+          t.type === 'workflow' &&
+          t.workflows.includes(run.workflow) &&
+          (t.conclusion === undefined ||
+            t.conclusion === 'any' ||
+            (t.conclusion === 'success') === (status === 'succeeded')),
       );
       if (!fires) continue;
       await this.startRun(version.name, {
@@ -282,7 +367,10 @@ export class WorkflowEngine implements EngineService {
       version: stored.version,
       actor: { subject: 'system:scheduler', roles: ['operator'] },
       trigger: { type: 'schedule', event: { at: date.toISOString() } },
-      inputs: (trigger?.type === 'schedule' ? (trigger.inputs as Record<string, unknown> | undefined) : undefined) ?? {},
+      inputs:
+        (trigger?.type === 'schedule'
+          ? (trigger.inputs as Record<string, unknown> | undefined)
+          : undefined) ?? {},
       idempotencyKey: `schedule:${workflow}:${index}:${date.toISOString()}`,
     });
   }
@@ -295,7 +383,13 @@ export class WorkflowEngine implements EngineService {
       definition.on
         .filter((t) => t.type === 'schedule')
         .forEach((t, index) => {
-          if (t.type === 'schedule') desired.push({ name: `wf:${version.name}:${index}`, cron: t.cron, timezone: t.timezone, context: { workflow: version.name, index } });
+          if (t.type === 'schedule')
+            desired.push({
+              name: `wf:${version.name}:${index}`,
+              cron: t.cron,
+              timezone: t.timezone,
+              context: { workflow: version.name, index },
+            });
         });
     }
     await syncSchedules(desired);
@@ -305,7 +399,11 @@ export class WorkflowEngine implements EngineService {
   async loadPlan(runId: string): Promise<RunPlan> {
     const run = await this.requireRun(runId);
     const stored = await this.stores.workflows.get(run.workflow, run.version);
-    if (!stored) throw new AppError('ENGINE_WORKFLOW_NOT_FOUND', `run ${runId}: workflow ${run.workflow} version ${run.version} is missing`);
+    if (!stored)
+      throw new AppError(
+        'ENGINE_WORKFLOW_NOT_FOUND',
+        `run ${runId}: workflow ${run.workflow} version ${run.version} is missing`,
+      );
     const definition = stored.definition as unknown as WorkflowDefinition;
     const dag = compileDag(definition);
     return {
@@ -330,7 +428,11 @@ export class WorkflowEngine implements EngineService {
 
 function mayDecide(approvers: string[], actor: Actor): boolean {
   if (actor.roles.includes('admin')) return true;
-  return approvers.some((a) => (a.startsWith('role:') ? actor.roles.includes(a.slice(5) as Actor['roles'][number]) : a === actor.subject || `user:${a}` === actor.subject));
+  return approvers.some((a) =>
+    a.startsWith('role:')
+      ? actor.roles.includes(a.slice(5) as Actor['roles'][number])
+      : a === actor.subject || `user:${a}` === actor.subject,
+  );
 }
 
 function describeTrigger(trigger: WorkflowDefinition['on'][number]): string {
@@ -347,7 +449,15 @@ function describeTrigger(trigger: WorkflowDefinition['on'][number]): string {
 }
 
 function toVersion(v: StoredWorkflowVersion): WorkflowVersion {
-  return { name: v.name, version: v.version, digest: v.digest, createdAt: v.createdAt.toISOString(), createdBy: v.createdBy, source: v.source, definition: v.definition as unknown as WorkflowDefinition };
+  return {
+    name: v.name,
+    version: v.version,
+    digest: v.digest,
+    createdAt: v.createdAt.toISOString(),
+    createdBy: v.createdBy,
+    source: v.source,
+    definition: v.definition as unknown as WorkflowDefinition,
+  };
 }
 
 function toSummary(run: StoredRun): RunSummary {
@@ -365,7 +475,15 @@ function toSummary(run: StoredRun): RunSummary {
   };
 }
 
-function toLogLine(line: { seq: number; at: Date; stepId: string | null; index: number | null; level: string; message: string; fields: Record<string, unknown> | null }): LogLine {
+function toLogLine(line: {
+  seq: number;
+  at: Date;
+  stepId: string | null;
+  index: number | null;
+  level: string;
+  message: string;
+  fields: Record<string, unknown> | null;
+}): LogLine {
   return {
     seq: line.seq,
     at: line.at.toISOString(),

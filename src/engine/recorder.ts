@@ -17,7 +17,11 @@ export class StoreRecorder implements RunRecorder {
     await this.runs.setStatus(runId, waiting ? 'waiting' : 'running');
   }
 
-  async runFinished(runId: string, status: 'succeeded' | 'failed' | 'cancelled', fields: { outputs?: Record<string, unknown>; error?: { code: string; message: string; step?: string } }): Promise<void> {
+  async runFinished(
+    runId: string,
+    status: 'succeeded' | 'failed' | 'cancelled',
+    fields: { outputs?: Record<string, unknown>; error?: { code: string; message: string; step?: string } },
+  ): Promise<void> {
     const updated = await this.runs.setStatus(runId, status, fields);
     if (updated) await this.onFinished(runId, status);
   }
@@ -51,6 +55,10 @@ export class StoreRecorder implements RunRecorder {
   }
 
   async approvalTimedOut(runId: string, stepId: string, index?: number): Promise<void> {
-    await this.approvals.decide(runId, stepId, index ?? -1, { status: 'timed-out', by: 'system:timeout', reason: null });
+    await this.approvals.decide(runId, stepId, index ?? -1, {
+      status: 'timed-out',
+      by: 'system:timeout',
+      reason: null,
+    });
   }
 }

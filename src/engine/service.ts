@@ -5,7 +5,10 @@ import type { SourcePosition, WorkflowDefinition } from './definition/types.js';
  * interface; the engine implements it over DBOS and Postgres.
  */
 export interface EngineService {
-  applyWorkflow(source: string, options: ApplyOptions): Promise<{ version: WorkflowVersion; created: boolean }>;
+  applyWorkflow(
+    source: string,
+    options: ApplyOptions,
+  ): Promise<{ version: WorkflowVersion; created: boolean }>;
   listWorkflows(): Promise<WorkflowSummary[]>;
   /** A stored version; the latest when `version` is absent. */
   getWorkflow(name: string, version?: number): Promise<WorkflowVersion | undefined>;
@@ -89,7 +92,8 @@ export interface RunSummary {
   finishedAt?: string;
 }
 
-export type StepStatus = 'pending' | 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export type StepStatus =
+  'pending' | 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 export interface StepRun {
   stepId: string;

@@ -57,7 +57,10 @@ export class Supervisor {
   }
 
   async takeOver(): Promise<string[]> {
-    const dead = await this.options.workers.claimDead(this.options.executorId, this.options.deadAfterMs ?? 30_000);
+    const dead = await this.options.workers.claimDead(
+      this.options.executorId,
+      this.options.deadAfterMs ?? 30_000,
+    );
     if (dead.length > 0) {
       const count = await recoverExecutors(dead);
       this.options.logger.warn({ dead, workflows: count }, 'took over the runs of workers that stopped');
@@ -66,7 +69,11 @@ export class Supervisor {
   }
 
   private async beat(): Promise<void> {
-    await this.options.workers.heartbeat({ executorId: this.options.executorId, hostname: hostname(), pid: process.pid });
+    await this.options.workers.heartbeat({
+      executorId: this.options.executorId,
+      hostname: hostname(),
+      pid: process.pid,
+    });
   }
 
   private async redispatchLost(): Promise<void> {

@@ -62,3 +62,4 @@ export {
   type StartAirlockRegistryOptions,
   type StartAirlockRegistryProcessOptions,
 } from './airlock-registry.js';
+export { startWorker, type WorkerProcess, type StartWorkerOptions } from './airlock-worker.js';

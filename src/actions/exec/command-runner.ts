@@ -1,3 +1,5 @@
+import { delimiter, join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface RunCommandOptions {
@@ -53,7 +55,17 @@ export const MAX_STDERR_LINE_CHARS = 8 * 1024;
 export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(options.command[0]!, options.command.slice(1), {
+    const wrapper = dieWithParent();
+    if (wrapper.length > 0) {
+      // Through the wrapper, a missing program would look like the wrapper's own failure (exit 127).
+      const problem = programProblem(options.command[0]!, options.env.PATH ?? '');
+      if (problem) {
+        reject(new CommandStartError(problem, `spawn ${options.command[0]} ${problem}`));
+        return;
+      }
+    }
+    const argv = [...wrapper, ...options.command];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
       env: options.env,
       detached: true,
@@ -203,4 +215,43 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): vo
       pending = '';
     },
   };
+}
+
+let deathWrapper: string[] | undefined;
+
+/**
+ * On Linux, commands are started through util-linux `setpriv --pdeathsig KILL`, so that a
+ * worker that dies (killed, out of memory) takes its commands with it instead of leaving them
+ * running while its run resumes elsewhere. Elsewhere, or without setpriv, commands start as they are.
+ */
+function dieWithParent(): string[] {
+  if (deathWrapper === undefined) {
+    const onPath = (process.env.PATH ?? '')
+      .split(delimiter)
+      .some((dir) => dir !== '' && existsSync(join(dir, 'setpriv')));
+    deathWrapper = process.platform === 'linux' && onPath ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+  }
+  return deathWrapper;
+}
+
+/** ENOENT or EACCES when `program` (a path, or a name looked up on `path`) cannot be executed. */
+function programProblem(program: string, path: string): 'ENOENT' | 'EACCES' | undefined {
+  const candidates = program.includes('/')
+    ? [program]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program));
+  let found = false;
+  for (const candidate of candidates) {
+    if (!existsSync(candidate)) continue;
+    found = true;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return undefined;
+    } catch {
+      // Not executable: look further along PATH.
+    }
+  }
+  return found ? 'EACCES' : 'ENOENT';
 }

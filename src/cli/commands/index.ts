@@ -8,14 +8,23 @@ import { registerLoginCommands } from './login.js';
 import { registerReferrersCommand } from './referrers.js';
 import { registerSbomCommand } from './sbom.js';
 import { registerScanCommand } from './scan.js';
+import { registerRunCommand } from './run-workflow.js';
 import { registerServeCommand } from './serve.js';
+import { registerWorkerCommand } from './worker.js';
 import { registerRegistryCommand } from './registry.js';
 import { registerSyncCommand } from './sync.js';
 import { registerTagsCommand } from './tags.js';
+import { registerWorkflowCommand } from './workflow.js';
+import { registerRunsCommand } from './runs.js';
+import { registerApprovalCommands } from './approvals.js';
+import { registerAuditCommand } from './audit.js';
+import { registerTokenCommand } from './token.js';
 
 /** Every top-level command; each module adds its subcommand to the program. */
 export function registerCommands(program: Command, io: CliIo): void {
   registerServeCommand(program, io);
+  registerWorkerCommand(program, io);
+  registerRunCommand(program, io);
   registerCopyCommand(program, io);
   registerSyncCommand(program, io);
   registerInspectCommand(program, io);
@@ -27,4 +36,9 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerSbomCommand(program, io);
   registerRegistryCommand(program, io);
   registerDbCommand(program, io);
+  registerWorkflowCommand(program, io);
+  registerRunsCommand(program, io);
+  registerApprovalCommands(program, io);
+  registerTokenCommand(program, io);
+  registerAuditCommand(program, io);
 }

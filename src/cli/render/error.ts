@@ -7,7 +7,9 @@ import { AppError, redactText } from '../../kernel/index.js';
 export function formatError(error: unknown, debug = false): string {
   const lines: string[] = [];
   if (error instanceof AppError) {
-    lines.push(`error: ${error.message} [${error.code}]`);
+    // Further lines of a message (each problem of a workflow file, each invalid field) follow, indented.
+    const [first, ...rest] = error.message.split('\n');
+    lines.push(`error: ${first} [${error.code}]`, ...rest.map((line) => `  ${line}`));
   } else if (error instanceof Error) {
     lines.push(`error: ${redactText(error.message)}`);
   } else {

@@ -13,7 +13,12 @@ export async function cancelRunWorkflow(runId: string): Promise<void> {
   await DBOS.cancelWorkflow(runId, { cancelChildren: true });
 }
 
-export async function sendMessage(workflowId: string, message: unknown, topic: string, idempotencyKey: string): Promise<void> {
+export async function sendMessage(
+  workflowId: string,
+  message: unknown,
+  topic: string,
+  idempotencyKey: string,
+): Promise<void> {
   await DBOS.send(workflowId, message, topic, idempotencyKey);
 }
 
@@ -45,5 +50,13 @@ export async function syncSchedules(desired: ScheduleSpec[]): Promise<void> {
     if (!wanted.has(existing.scheduleName)) await DBOS.deleteSchedule(existing.scheduleName);
   }
   if (desired.length === 0) return;
-  await DBOS.applySchedules(desired.map((s) => ({ scheduleName: s.name, workflowFn: scheduledFn, schedule: s.cron, cronTimezone: s.timezone, context: s.context })));
+  await DBOS.applySchedules(
+    desired.map((s) => ({
+      scheduleName: s.name,
+      workflowFn: scheduledFn,
+      schedule: s.cron,
+      cronTimezone: s.timezone,
+      context: s.context,
+    })),
+  );
 }

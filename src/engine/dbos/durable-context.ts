@@ -23,7 +23,10 @@ export class DbosDurableContext implements DurableContext {
 
   async startChild(call: ChildCall, options: { queue?: string } = {}): Promise<ChildHandle> {
     if (options.queue) await this.step(`queue:${options.queue}`, () => this.ensureQueue(options.queue!));
-    const handle = await DBOS.startWorkflow(this.child, { workflowID: call.id, ...(options.queue ? { queueName: options.queue } : {}) })(call);
+    const handle = await DBOS.startWorkflow(this.child, {
+      workflowID: call.id,
+      ...(options.queue ? { queueName: options.queue } : {}),
+    })(call);
     this.handles.set(call.id, handle);
     return { id: call.id };
   }

@@ -14,10 +14,11 @@ export async function ensureQueue(name: string, limits: QueueLimits): Promise<vo
   if (registered.has(name)) return;
   await DBOS.registerQueue(name, {
     ...(limits.concurrency ? { globalConcurrency: limits.concurrency } : {}),
-    ...(limits.rateLimit ? { rateLimit: { limitPerPeriod: limits.rateLimit.limit, periodSec: limits.rateLimit.periodSeconds } } : {}),
+    ...(limits.rateLimit
+      ? { rateLimit: { limitPerPeriod: limits.rateLimit.limit, periodSec: limits.rateLimit.periodSeconds } }
+      : {}),
     minPollingIntervalMs: 200,
     onConflict: 'always_update',
   });
   registered.add(name);
 }
-

@@ -35,7 +35,9 @@ export const runWorkflowFn = DBOS.registerWorkflow(runWorkflow, { name: 'airlock
 /** Fired by DBOS's scheduler once per tick across all workers; starts the scheduled run. */
 export const scheduledFn = DBOS.registerWorkflow(
   async (date: Date, context: unknown) => {
-    await DBOS.runStep(() => (onSchedule ? onSchedule(date, context) : Promise.resolve()), { name: 'start-run' });
+    await DBOS.runStep(() => (onSchedule ? onSchedule(date, context) : Promise.resolve()), {
+      name: 'start-run',
+    });
   },
   { name: 'airlock.scheduled' },
 );
@@ -57,6 +59,8 @@ export interface DbosRuntimeOptions {
   onSchedule: (date: Date, context: unknown) => Promise<void>;
   /** Limits of the queues steps run on (`registry:docker.io`), created when first used. */
   queues: (name: string) => QueueLimits;
+  /** False for a process that starts and observes runs but executes none (an API-only server). */
+  executeRuns: boolean;
 }
 
 /** Configures and launches DBOS in this process (once). */
@@ -71,9 +75,14 @@ export async function launchDbos(options: DbosRuntimeOptions): Promise<void> {
     applicationVersion: options.applicationVersion,
     logger: dbosLogger(options.logger),
     systemDatabaseSchemaName: 'dbos',
+    ...(options.executeRuns ? {} : { listenQueues: ['airlock-none'] }),
   });
   await DBOS.launch();
-  await DBOS.registerQueue(RUN_QUEUE, { workerConcurrency: options.runConcurrency, minPollingIntervalMs: options.queuePollingMs, onConflict: 'always_update' });
+  await DBOS.registerQueue(RUN_QUEUE, {
+    workerConcurrency: options.runConcurrency,
+    minPollingIntervalMs: options.queuePollingMs,
+    onConflict: 'always_update',
+  });
 }
 
 export async function shutdownDbos(): Promise<void> {
@@ -84,7 +93,8 @@ export async function shutdownDbos(): Promise<void> {
 /** DBOS's internal logs through Airlock's logger, at debug level unless they are problems. */
 function dbosLogger(logger: Logger): DLogger {
   const child = logger.child({ component: 'dbos' });
-  const text = (entry: unknown) => (typeof entry === 'string' ? entry : entry instanceof Error ? entry.message : JSON.stringify(entry));
+  const text = (entry: unknown) =>
+    typeof entry === 'string' ? entry : entry instanceof Error ? entry.message : JSON.stringify(entry);
   return {
     info: (entry) => child.debug(text(entry)),
     debug: (entry) => child.trace(text(entry)),

@@ -18,13 +18,16 @@ describe('cronProblems', () => {
 
   it('says which field is wrong and why', () => {
     expect(cronProblems('0 6 * *')).toEqual([
-      '"0 6 * *" has 4 fields; cron needs 5: minute hour day-of-month month day-of-week',
+      '"0 6 * *" has 4 fields; cron needs 5: minute hour day-of-month month day-of-week (or 6, with a leading second)',
     ]);
-    expect(cronProblems('0 0 6 * * *')).toEqual([
-      '"0 0 6 * * *" has 6 fields; cron needs 5: minute hour day-of-month month day-of-week (seconds are not supported)',
+    expect(cronProblems('0 0 6 * * *')).toEqual([]);
+    expect(cronProblems('0/10 * * * * *')).toEqual([]);
+    expect(cronProblems('60 * * * * *')).toEqual(['second 60 is out of range 0-59 in "60 * * * * *"']);
+    expect(cronProblems('* * * * * * *')).toEqual([
+      '"* * * * * * *" has 7 fields; cron needs 5: minute hour day-of-month month day-of-week (or 6, with a leading second)',
     ]);
     expect(cronProblems('')).toEqual([
-      '"" has 0 fields; cron needs 5: minute hour day-of-month month day-of-week',
+      '"" has 0 fields; cron needs 5: minute hour day-of-month month day-of-week (or 6, with a leading second)',
     ]);
     expect(cronProblems('0 24 0 13 8')).toEqual([
       'hour 24 is out of range 0-23 in "0 24 0 13 8"',

@@ -2,7 +2,7 @@
  * Five-field cron schedules (minute hour day-of-month month day-of-week), as in Vixie cron and
  * POSIX `crontab(5)`: `*`, values, ranges `a-b`, steps `/n` and lists `a,b`; month and weekday
  * names (`JAN`, `MON`); 0 and 7 are both Sunday. The `@daily`-style macros are accepted and
- * expanded, so that the engine's scheduler sees five fields only.
+ * expanded. A sixth, leading field gives seconds (`0/10 * * * * *`: every 10 seconds).
  */
 
 interface CronField {
@@ -34,6 +34,8 @@ const MACROS: Readonly<Record<string, string>> = {
 };
 
 const FIELD_LIST = FIELDS.map((field) => field.name).join(' ');
+/** An optional leading seconds field (six fields, as DBOS's scheduler reads them) for sub-minute schedules. */
+const SECONDS: CronField = { name: 'second', min: 0, max: 59 };
 
 /** The five-field form of a schedule: macros expanded, whitespace collapsed. */
 export function normalizeCron(text: string): string {
@@ -48,15 +50,15 @@ export function cronProblems(text: string): string[] {
     return [`unknown cron macro "${text.trim()}": use one of ${Object.keys(MACROS).join(', ')}`];
   }
   const parts = normalized === '' ? [] : normalized.split(' ');
-  if (parts.length !== FIELDS.length) {
-    const seconds = parts.length === 6 ? ' (seconds are not supported)' : '';
+  if (parts.length !== FIELDS.length && parts.length !== FIELDS.length + 1) {
     return [
-      `"${text}" has ${parts.length} field${parts.length === 1 ? '' : 's'}; cron needs 5: ${FIELD_LIST}${seconds}`,
+      `"${text}" has ${parts.length} field${parts.length === 1 ? '' : 's'}; cron needs 5: ${FIELD_LIST} (or 6, with a leading second)`,
     ];
   }
+  const fields = parts.length === FIELDS.length ? FIELDS : [SECONDS, ...FIELDS];
   const problems: string[] = [];
   parts.forEach((part, i) => {
-    const field = FIELDS[i]!;
+    const field = fields[i]!;
     for (const item of part.split(',')) {
       const problem = itemProblem(item, field);
       if (problem !== undefined) problems.push(`${problem} in "${text}"`);

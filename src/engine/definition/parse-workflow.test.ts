@@ -234,7 +234,7 @@ describe('parseWorkflow: triggers', () => {
         ),
       ),
     ).toEqual([
-      'mirror.yaml:6:15: on.schedule[0].cron: "0 6 * *" has 4 fields; cron needs 5: minute hour day-of-month month day-of-week',
+      'mirror.yaml:6:15: on.schedule[0].cron: "0 6 * *" has 4 fields; cron needs 5: minute hour day-of-month month day-of-week (or 6, with a leading second)',
       'mirror.yaml:7:15: on.schedule[1].cron: minute 60 is out of range 0-59 in "60 6 * * *"',
       'mirror.yaml:7:39: on.schedule[1].timezone: unknown time zone "Europe/Berln": did you mean Europe/Berlin?',
       'mirror.yaml:8:15: on.schedule[2].cron: month has unknown name "JNA": use JAN-DEC or 1-12 in "0 6 * JNA MON-FRI"',

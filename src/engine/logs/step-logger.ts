@@ -6,7 +6,14 @@ export interface LogWriter {
   append(lines: NewLogLine[]): Promise<void>;
 }
 
-const LEVELS: Record<number, NewLogLine['level']> = { 10: 'debug', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'error' };
+const LEVELS: Record<number, NewLogLine['level']> = {
+  10: 'debug',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'error',
+};
 /** Lines are written in batches: at most this long after they were logged… */
 const FLUSH_MS = 250;
 /** …or as soon as this many are waiting. */
@@ -28,7 +35,10 @@ export class StepLogSink {
     private readonly processLogger: Logger,
   ) {}
 
-  logger(context: { runId: string; stepId: string; index?: number; secrets: string[] }): { logger: Logger; flush(): Promise<void> } {
+  logger(context: { runId: string; stepId: string; index?: number; secrets: string[] }): {
+    logger: Logger;
+    flush(): Promise<void>;
+  } {
     const secrets = context.secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
     const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
     const destination = new Writable({
@@ -37,7 +47,15 @@ export class StepLogSink {
         callback();
       },
     });
-    const logger = createLogger({ level: 'debug', base: { run: context.runId, step: context.stepId, ...(context.index === undefined ? {} : { index: context.index }) }, destination });
+    const logger = createLogger({
+      level: 'debug',
+      base: {
+        run: context.runId,
+        step: context.stepId,
+        ...(context.index === undefined ? {} : { index: context.index }),
+      },
+      destination,
+    });
     return { logger, flush: () => this.flush() };
   }
 
@@ -47,14 +65,20 @@ export class StepLogSink {
     const lines = this.pending;
     this.pending = [];
     if (lines.length > 0) {
-      this.writing = this.writing.then(() => this.writer.append(lines)).catch((error: unknown) => {
-        this.processLogger.warn({ err: (error as Error).message }, 'could not store step log lines');
-      });
+      this.writing = this.writing
+        .then(() => this.writer.append(lines))
+        .catch((error: unknown) => {
+          this.processLogger.warn({ err: (error as Error).message }, 'could not store step log lines');
+        });
     }
     await this.writing;
   }
 
-  private accept(line: string, context: { runId: string; stepId: string; index?: number }, redact: (text: string) => string): void {
+  private accept(
+    line: string,
+    context: { runId: string; stepId: string; index?: number },
+    redact: (text: string) => string,
+  ): void {
     let record: Record<string, unknown>;
     try {
       record = JSON.parse(redact(line)) as Record<string, unknown>;
@@ -72,7 +96,10 @@ export class StepLogSink {
       message,
       fields: Object.keys(fields).length > 0 ? fields : null,
     };
-    this.processLogger[entry.level as 'debug' | 'info' | 'warn' | 'error']({ run: context.runId, step: context.stepId, ...fields }, message);
+    this.processLogger[entry.level as 'debug' | 'info' | 'warn' | 'error'](
+      { run: context.runId, step: context.stepId, ...fields },
+      message,
+    );
     this.pending.push(entry);
     if (this.pending.length >= FLUSH_LINES) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);

@@ -32,9 +32,25 @@ export function approvalTopic(stepId: string, index?: number): string {
  * An approval step: records the request, waits durably (days, across restarts) for a
  * decision message, and on time-out takes the configured default. Denied → the step fails.
  */
-export async function executeApproval(ctx: DurableContext, env: RunEnvironment, plan: RunPlan, step: StepDefinition, index: number | undefined, input: ApprovalInput): Promise<Outcome<Record<string, unknown>>> {
-  const timeoutMs = input.timeoutMs ?? (input.timeout ? parseDuration(input.timeout) : undefined) ?? DEFAULT_APPROVAL_TIMEOUT_MS;
-  const base = { runId: plan.runId, stepId: step.id, ...(index === undefined ? {} : { index }), uses: step.uses, attempt: 1 };
+export async function executeApproval(
+  ctx: DurableContext,
+  env: RunEnvironment,
+  plan: RunPlan,
+  step: StepDefinition,
+  index: number | undefined,
+  input: ApprovalInput,
+): Promise<Outcome<Record<string, unknown>>> {
+  const timeoutMs =
+    input.timeoutMs ??
+    (input.timeout ? parseDuration(input.timeout) : undefined) ??
+    DEFAULT_APPROVAL_TIMEOUT_MS;
+  const base = {
+    runId: plan.runId,
+    stepId: step.id,
+    ...(index === undefined ? {} : { index }),
+    uses: step.uses,
+    attempt: 1,
+  };
   await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:request`, async () => {
     await env.recorder.requestApproval({
       runId: plan.runId,
@@ -54,14 +70,32 @@ export async function executeApproval(ctx: DurableContext, env: RunEnvironment, 
     const approved = message ? message.decision === 'approve' : input.onTimeout === 'approve';
     const outputs = message
       ? { approved, decidedBy: message.by, reason: message.reason, timedOut: false }
-      : { approved, decidedBy: 'system:timeout', reason: `no decision within ${Math.round(timeoutMs / 1000)} s`, timedOut: true };
+      : {
+          approved,
+          decidedBy: 'system:timeout',
+          reason: `no decision within ${Math.round(timeoutMs / 1000)} s`,
+          timedOut: true,
+        };
     await env.recorder.runWaiting(plan.runId, false);
     if (approved) {
       await env.recorder.stepState({ ...base, status: 'succeeded', finished: true, outputs, error: null });
       return { ok: true, value: outputs } as const;
     }
-    const error = { code: 'ENGINE_APPROVAL_DENIED', message: message ? `denied by ${message.by}: ${message.reason}` : `not approved in time (${outputs.reason})`, retryable: false, step: step.id };
-    await env.recorder.stepState({ ...base, status: 'failed', finished: true, outputs, error: { code: error.code, message: error.message } });
+    const error = {
+      code: 'ENGINE_APPROVAL_DENIED',
+      message: message
+        ? `denied by ${message.by}: ${message.reason}`
+        : `not approved in time (${outputs.reason})`,
+      retryable: false,
+      step: step.id,
+    };
+    await env.recorder.stepState({
+      ...base,
+      status: 'failed',
+      finished: true,
+      outputs,
+      error: { code: error.code, message: error.message },
+    });
     return { ok: false, error } as const;
   });
 }

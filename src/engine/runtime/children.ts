@@ -14,7 +14,14 @@ export async function runChild(ctx: DurableContext, env: RunEnvironment, call: C
       const plan = await env.loadPlan(call.runId);
       const step = plan.definition.steps.find((s) => s.id === call.stepId)!;
       return ctx.step('attempt', () =>
-        runAttempt(env, { plan, step, ...(call.index >= 0 ? { index: call.index } : {}), attempt: call.attempt, last: call.last, input: call.input }),
+        runAttempt(env, {
+          plan,
+          step,
+          ...(call.index >= 0 ? { index: call.index } : {}),
+          attempt: call.attempt,
+          last: call.last,
+          input: call.input,
+        }),
       );
     }
   }

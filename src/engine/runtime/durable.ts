@@ -30,8 +30,25 @@ export interface ChildHandle {
 /** What a child durable function does; arguments are plain JSON. */
 export type ChildCall =
   | { kind: 'node'; id: string; runId: string; stepId: string; scope: SerializedScope }
-  | { kind: 'item'; id: string; runId: string; stepId: string; index: number; item: unknown; scope: SerializedScope }
-  | { kind: 'attempt'; id: string; runId: string; stepId: string; index: number; attempt: number; last: boolean; input: unknown };
+  | {
+      kind: 'item';
+      id: string;
+      runId: string;
+      stepId: string;
+      index: number;
+      item: unknown;
+      scope: SerializedScope;
+    }
+  | {
+      kind: 'attempt';
+      id: string;
+      runId: string;
+      stepId: string;
+      index: number;
+      attempt: number;
+      last: boolean;
+      input: unknown;
+    };
 
 /** The parts of an expression scope a child needs, without secrets (looked up where used). */
 export interface SerializedScope {

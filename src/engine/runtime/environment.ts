@@ -21,7 +21,11 @@ export interface RunPlan {
 export interface RunRecorder {
   runStarted(runId: string): Promise<void>;
   runWaiting(runId: string, waiting: boolean): Promise<void>;
-  runFinished(runId: string, status: 'succeeded' | 'failed' | 'cancelled', fields: { outputs?: Record<string, unknown>; error?: { code: string; message: string; step?: string } }): Promise<void>;
+  runFinished(
+    runId: string,
+    status: 'succeeded' | 'failed' | 'cancelled',
+    fields: { outputs?: Record<string, unknown>; error?: { code: string; message: string; step?: string } },
+  ): Promise<void>;
   stepState(state: {
     runId: string;
     stepId: string;
@@ -48,7 +52,10 @@ export interface RunRecorder {
 
 /** Step-scoped log lines, captured into the run's log. */
 export interface StepLogs {
-  logger(context: { runId: string; stepId: string; index?: number; secrets: string[] }): { logger: Logger; flush(): Promise<void> };
+  logger(context: { runId: string; stepId: string; index?: number; secrets: string[] }): {
+    logger: Logger;
+    flush(): Promise<void>;
+  };
 }
 
 export interface RunEnvironment {

@@ -6,7 +6,14 @@ import type { RunEnvironment } from './environment.js';
 import { expressionScope } from './scope.js';
 
 /** Evaluates a step's templates; an expression error is a permanent failure of the step. */
-export function evaluate(env: RunEnvironment, value: TemplatedValue, scope: SerializedScope, where: string, item?: { value: unknown; index: number }, stepEnv?: Record<string, string>): unknown {
+export function evaluate(
+  env: RunEnvironment,
+  value: TemplatedValue,
+  scope: SerializedScope,
+  where: string,
+  item?: { value: unknown; index: number },
+  stepEnv?: Record<string, string>,
+): unknown {
   try {
     return evaluateTemplate(value, expressionScope(scope, env.secrets(), item, stepEnv));
   } catch (error) {

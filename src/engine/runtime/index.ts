@@ -1,4 +1,11 @@
-export type { DurableContext, ChildCall, ChildHandle, Outcome, FailureInfo, SerializedScope } from './durable.js';
+export type {
+  DurableContext,
+  ChildCall,
+  ChildHandle,
+  Outcome,
+  FailureInfo,
+  SerializedScope,
+} from './durable.js';
 export type { RunEnvironment, RunPlan, RunRecorder, StepLogs } from './environment.js';
 export { executeRun } from './interpreter.js';
 export { runChild } from './children.js';

@@ -32,7 +32,10 @@ outputs:
     );
     expect(outcome).toEqual({ ok: true, value: { said: 'hello world!' } });
     expect(calls).toEqual(['a#1', 'b#1']);
-    expect(recorder.runs.get('run-1')).toMatchObject({ status: 'succeeded', outputs: { said: 'hello world!' } });
+    expect(recorder.runs.get('run-1')).toMatchObject({
+      status: 'succeeded',
+      outputs: { said: 'hello world!' },
+    });
     expect(recorder.status('b')).toBe('succeeded');
   });
 
@@ -64,7 +67,10 @@ outputs:
   digests: '\${{ steps.copy.outputs.digests }}'
   count: '\${{ size(steps.copy.outputs.results) }}'
 `);
-    expect(outcome).toEqual({ ok: true, value: { digests: ['sha256:1.0', 'sha256:1.1', 'sha256:1.2'], count: 3 } });
+    expect(outcome).toEqual({
+      ok: true,
+      value: { digests: ['sha256:1.0', 'sha256:1.1', 'sha256:1.2'], count: 3 },
+    });
     expect(recorder.status('copy[2]')).toBe('succeeded');
     expect(recorder.status('copy')).toBe('succeeded');
   });
@@ -116,7 +122,10 @@ outputs:
     expect(calls).toEqual(expect.arrayContaining(['f#1', 'independent#1']));
     expect(calls).not.toContain('f#2');
     expect(recorder.status('after')).toBe('skipped');
-    expect(recorder.runs.get('run-1')).toMatchObject({ status: 'failed', error: { code: 'ENGINE_ACTION_FAILED', step: 'f' } });
+    expect(recorder.runs.get('run-1')).toMatchObject({
+      status: 'failed',
+      error: { code: 'ENGINE_ACTION_FAILED', step: 'f' },
+    });
   });
 
   it('lets a step with continueOnError fail without failing the run', async () => {
@@ -140,7 +149,9 @@ outputs:
     with: { failUntil: 'soon', retryable: false }
 `);
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error.message).toMatch(/step f: invalid input for test\/flaky@v1: failUntil: /);
+    expect(!outcome.ok && outcome.error.message).toMatch(
+      /step f: invalid input for test\/flaky@v1: failUntil: /,
+    );
   });
 
   it('waits for an approval and continues when it is approved', async () => {
@@ -157,20 +168,31 @@ outputs:
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(recorder.approvals).toHaveLength(1);
     expect(recorder.runs.get('run-1')?.status).toBe('waiting');
-    runtime.send(recorder.approvals[0]!.waiter, 'approval:gate', { decision: 'approve', by: 'user:alice', reason: 'looks fine' });
+    runtime.send(recorder.approvals[0]!.waiter, 'approval:gate', {
+      decision: 'approve',
+      by: 'user:alice',
+      reason: 'looks fine',
+    });
     expect(await running).toEqual({ ok: true, value: { by: 'user:alice' } });
   });
 
   it('fails a denied approval and takes the time-out default when nobody decides', async () => {
-    const denied = memoryEnvironment(`${header}steps:\n  - { id: gate, uses: approval@v1, with: { timeoutMs: 5000 } }\n`);
+    const denied = memoryEnvironment(
+      `${header}steps:\n  - { id: gate, uses: approval@v1, with: { timeoutMs: 5000 } }\n`,
+    );
     const runtime = new MemoryDurableRuntime(denied.env);
     const running = executeRun(runtime.context('run-1'), denied.env, 'run-1');
     await new Promise((resolve) => setTimeout(resolve, 50));
     runtime.send('run-1', 'approval:gate', { decision: 'deny', by: 'user:bob', reason: 'critical CVE' });
     const outcome = await running;
-    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'ENGINE_APPROVAL_DENIED', message: 'denied by user:bob: critical CVE' });
+    expect(!outcome.ok && outcome.error).toMatchObject({
+      code: 'ENGINE_APPROVAL_DENIED',
+      message: 'denied by user:bob: critical CVE',
+    });
 
-    const timedOut = await run(`steps:\n  - { id: gate, uses: approval@v1, with: { timeoutMs: 20, onTimeout: approve } }\n`);
+    const timedOut = await run(
+      `steps:\n  - { id: gate, uses: approval@v1, with: { timeoutMs: 20, onTimeout: approve } }\n`,
+    );
     expect(timedOut.outcome.ok).toBe(true);
     expect(timedOut.recorder.steps.get('gate')?.outputs).toMatchObject({ approved: true, timedOut: true });
   });

@@ -13,7 +13,11 @@ import { runChildren } from './window.js';
  * the steps that need it and fails the run, unless it has `continueOnError`. The run's outputs
  * are evaluated at the end.
  */
-export async function executeRun(ctx: DurableContext, env: RunEnvironment, runId: string): Promise<Outcome<Record<string, unknown>>> {
+export async function executeRun(
+  ctx: DurableContext,
+  env: RunEnvironment,
+  runId: string,
+): Promise<Outcome<Record<string, unknown>>> {
   const plan = await ctx.step('start', async () => {
     const loaded = await env.loadPlan(runId);
     await env.recorder.runStarted(runId);
@@ -23,12 +27,23 @@ export async function executeRun(ctx: DurableContext, env: RunEnvironment, runId
   const done = new Map<string, NodeOutcome>();
   let failure: FailureInfo | undefined;
   for (;;) {
-    const ready = plan.order.filter((id) => !done.has(id) && plan.dependencies[id]!.every((d) => done.has(d)));
+    const ready = plan.order.filter(
+      (id) => !done.has(id) && plan.dependencies[id]!.every((d) => done.has(d)),
+    );
     if (ready.length === 0) break;
     const blocked = ready.filter((id) => plan.dependencies[id]!.some((d) => blocks(done.get(d)!)));
     if (blocked.length > 0) {
       await ctx.step(`skip:${blocked.join(',')}`, async () => {
-        for (const id of blocked) await env.recorder.stepState({ runId, stepId: id, uses: stepOf(plan, id).uses, status: 'skipped', attempt: 0, finished: true, error: null });
+        for (const id of blocked)
+          await env.recorder.stepState({
+            runId,
+            stepId: id,
+            uses: stepOf(plan, id).uses,
+            status: 'skipped',
+            attempt: 0,
+            finished: true,
+            error: null,
+          });
       });
       for (const id of blocked) done.set(id, { status: 'skipped', outputs: {} });
       continue;
@@ -36,7 +51,13 @@ export async function executeRun(ctx: DurableContext, env: RunEnvironment, runId
     if (ready.length === 1) {
       record(done, scope, ready[0]!, await executeNode(ctx, env, plan, ready[0]!, scope));
     } else {
-      const calls: ChildCall[] = ready.map((id) => ({ kind: 'node', id: `${runId}/${id}`, runId, stepId: id, scope }));
+      const calls: ChildCall[] = ready.map((id) => ({
+        kind: 'node',
+        id: `${runId}/${id}`,
+        runId,
+        stepId: id,
+        scope,
+      }));
       await runChildren<NodeOutcome>(ctx, calls, calls.length, {
         onResult: (call, outcome) => {
           if (call.kind === 'node') record(done, scope, call.stepId, outcome);
@@ -62,24 +83,44 @@ export async function executeRun(ctx: DurableContext, env: RunEnvironment, runId
 }
 
 /** A child running one step of the graph (when several run at once). */
-export async function executeNodeChild(ctx: DurableContext, env: RunEnvironment, call: Extract<ChildCall, { kind: 'node' }>): Promise<NodeOutcome> {
+export async function executeNodeChild(
+  ctx: DurableContext,
+  env: RunEnvironment,
+  call: Extract<ChildCall, { kind: 'node' }>,
+): Promise<NodeOutcome> {
   const plan = await env.loadPlan(call.runId);
   return executeNode(ctx, env, plan, call.stepId, call.scope);
 }
 
 /** A child running one item of a forEach step. */
-export async function executeItemChild(ctx: DurableContext, env: RunEnvironment, call: Extract<ChildCall, { kind: 'item' }>): Promise<Outcome<Record<string, unknown>>> {
+export async function executeItemChild(
+  ctx: DurableContext,
+  env: RunEnvironment,
+  call: Extract<ChildCall, { kind: 'item' }>,
+): Promise<Outcome<Record<string, unknown>>> {
   const plan = await env.loadPlan(call.runId);
-  return executeItem(ctx, env, plan, stepOf(plan, call.stepId), call.scope, { value: call.item, index: call.index });
+  return executeItem(ctx, env, plan, stepOf(plan, call.stepId), call.scope, {
+    value: call.item,
+    index: call.index,
+  });
 }
 
 function blocks(outcome: NodeOutcome): boolean {
   return outcome.status === 'failed' && outcome.conclusion !== 'success';
 }
 
-function record(done: Map<string, NodeOutcome>, scope: SerializedScope, stepId: string, outcome: NodeOutcome): void {
+function record(
+  done: Map<string, NodeOutcome>,
+  scope: SerializedScope,
+  stepId: string,
+  outcome: NodeOutcome,
+): void {
   done.set(stepId, outcome);
-  scope.steps[stepId] = { outputs: outcome.outputs, status: outcome.status, ...(outcome.conclusion ? { conclusion: outcome.conclusion } : {}) };
+  scope.steps[stepId] = {
+    outputs: outcome.outputs,
+    status: outcome.status,
+    ...(outcome.conclusion ? { conclusion: outcome.conclusion } : {}),
+  };
 }
 
 function stepOf(plan: RunPlan, id: string) {

@@ -35,11 +35,21 @@ export async function executeItem(
   } catch (error) {
     const failure = toFailure(error, step.id);
     await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:invalid`, () =>
-      env.recorder.stepState({ runId: plan.runId, stepId: step.id, ...(index === undefined ? {} : { index }), uses: step.uses, status: 'failed', attempt: 0, finished: true, error: { code: failure.code, message: failure.message } }),
+      env.recorder.stepState({
+        runId: plan.runId,
+        stepId: step.id,
+        ...(index === undefined ? {} : { index }),
+        uses: step.uses,
+        status: 'failed',
+        attempt: 0,
+        finished: true,
+        error: { code: failure.code, message: failure.message },
+      }),
     );
     return { ok: false, error: failure };
   }
-  if (step.uses === 'approval@v1') return executeApproval(ctx, env, plan, step, index, input as ApprovalInput);
+  if (step.uses === 'approval@v1')
+    return executeApproval(ctx, env, plan, step, index, input as ApprovalInput);
   const attempts = step.retry?.attempts ?? 1;
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts;
@@ -48,12 +58,23 @@ export async function executeItem(
     let outcome: Outcome<Record<string, unknown>>;
     if (queue) {
       const handle = await ctx.startChild(
-        { kind: 'attempt', id: `${plan.runId}/${step.id}${index === undefined ? '' : `/${index}`}/attempt-${attempt}`, runId: plan.runId, stepId: step.id, index: index ?? -1, attempt, last, input },
+        {
+          kind: 'attempt',
+          id: `${plan.runId}/${step.id}${index === undefined ? '' : `/${index}`}/attempt-${attempt}`,
+          runId: plan.runId,
+          stepId: step.id,
+          index: index ?? -1,
+          attempt,
+          last,
+          input,
+        },
         { queue },
       );
       outcome = await ctx.result<Outcome<Record<string, unknown>>>(handle);
     } else {
-      outcome = await ctx.step(name, () => runAttempt(env, { plan, step, ...(index === undefined ? {} : { index }), attempt, last, input }));
+      outcome = await ctx.step(name, () =>
+        runAttempt(env, { plan, step, ...(index === undefined ? {} : { index }), attempt, last, input }),
+      );
     }
     if (outcome.ok || last || !outcome.error.retryable) return outcome;
     await ctx.sleep(retryDelay(step, attempt));
@@ -62,6 +83,7 @@ export async function executeItem(
 
 function stringValues(value: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  for (const [k, v] of Object.entries(value))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
   return out;
 }

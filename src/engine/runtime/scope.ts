@@ -8,13 +8,24 @@ export function initialScope(plan: RunPlan, processEnv: Record<string, string>):
     inputs: plan.inputs,
     steps: {},
     env: { ...processEnv, ...stringRecord(plan.definition.env) },
-    run: { id: plan.runId, workflow: plan.workflow, version: plan.version, startedAt: plan.createdAt, attempt: 1 },
+    run: {
+      id: plan.runId,
+      workflow: plan.workflow,
+      version: plan.version,
+      startedAt: plan.createdAt,
+      attempt: 1,
+    },
     trigger: { type: plan.trigger.type, event: plan.trigger.event ?? null },
   };
 }
 
 /** The full scope for evaluating an expression: the serialised one plus secrets and the forEach item. */
-export function expressionScope(scope: SerializedScope, secrets: Record<string, string>, item?: { value: unknown; index: number }, stepEnv?: Record<string, string>): ExpressionScope {
+export function expressionScope(
+  scope: SerializedScope,
+  secrets: Record<string, string>,
+  item?: { value: unknown; index: number },
+  stepEnv?: Record<string, string>,
+): ExpressionScope {
   return {
     inputs: scope.inputs,
     steps: scope.steps,

@@ -9,7 +9,10 @@ export async function runChildren<T>(
   ctx: DurableContext,
   calls: ChildCall[],
   maxParallel: number,
-  options: { queue?: string; onResult?: (call: ChildCall, result: T) => Promise<boolean | void> | boolean | void } = {},
+  options: {
+    queue?: string;
+    onResult?: (call: ChildCall, result: T) => Promise<boolean | void> | boolean | void;
+  } = {},
 ): Promise<Map<string, T>> {
   const results = new Map<string, T>();
   const running = new Map<string, { handle: ChildHandle; call: ChildCall }>();

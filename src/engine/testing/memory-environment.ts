@@ -6,7 +6,14 @@ import type { RunEnvironment, RunPlan, RunRecorder } from '../runtime/index.js';
 
 /** What an in-memory run recorded: run states, step states (last write wins), approvals. */
 export class MemoryRecorder implements RunRecorder {
-  readonly runs = new Map<string, { status: string; outputs?: Record<string, unknown>; error?: { code: string; message: string; step?: string } }>();
+  readonly runs = new Map<
+    string,
+    {
+      status: string;
+      outputs?: Record<string, unknown>;
+      error?: { code: string; message: string; step?: string };
+    }
+  >();
   readonly steps = new Map<string, Parameters<RunRecorder['stepState']>[0]>();
   readonly approvals: Parameters<RunRecorder['requestApproval']>[0][] = [];
 
@@ -18,7 +25,11 @@ export class MemoryRecorder implements RunRecorder {
     this.runs.set(runId, { status: waiting ? 'waiting' : 'running' });
   }
 
-  async runFinished(runId: string, status: string, fields: { outputs?: Record<string, unknown>; error?: { code: string; message: string; step?: string } }): Promise<void> {
+  async runFinished(
+    runId: string,
+    status: string,
+    fields: { outputs?: Record<string, unknown>; error?: { code: string; message: string; step?: string } },
+  ): Promise<void> {
     this.runs.set(runId, { status, ...fields });
   }
 
@@ -46,7 +57,9 @@ export function testActions(calls: string[] = []): ActionRegistry {
     input: z.record(z.string(), z.unknown()),
     output: z.record(z.string(), z.unknown()),
     async run(input, context) {
-      calls.push(`${context.stepId}${context.index === undefined ? '' : `[${context.index}]`}#${context.attempt}`);
+      calls.push(
+        `${context.stepId}${context.index === undefined ? '' : `[${context.index}]`}#${context.attempt}`,
+      );
       return input;
     },
   };
@@ -58,7 +71,8 @@ export function testActions(calls: string[] = []): ActionRegistry {
     output: z.object({ attempts: z.number() }),
     async run(input, context) {
       calls.push(`${context.stepId}#${context.attempt}`);
-      if (context.attempt <= input.failUntil) throw new ActionFailure(`attempt ${context.attempt} failed`, input.retryable);
+      if (context.attempt <= input.failUntil)
+        throw new ActionFailure(`attempt ${context.attempt} failed`, input.retryable);
       return { attempts: context.attempt };
     },
   };
@@ -66,9 +80,14 @@ export function testActions(calls: string[] = []): ActionRegistry {
 }
 
 /** A run environment over memory: plans from YAML text, the memory recorder, test actions. */
-export function memoryEnvironment(source: string, options: { inputs?: Record<string, unknown>; actions?: ActionRegistry; recorder?: MemoryRecorder } = {}): { env: RunEnvironment; recorder: MemoryRecorder; plan: RunPlan } {
+export function memoryEnvironment(
+  source: string,
+  options: { inputs?: Record<string, unknown>; actions?: ActionRegistry; recorder?: MemoryRecorder } = {},
+): { env: RunEnvironment; recorder: MemoryRecorder; plan: RunPlan } {
   const actions = options.actions ?? testActions();
-  const definition = parseWorkflow(source, { knownActions: (uses) => uses === 'approval@v1' || actions.get(uses) !== undefined });
+  const definition = parseWorkflow(source, {
+    knownActions: (uses) => uses === 'approval@v1' || actions.get(uses) !== undefined,
+  });
   const dag = compileDag(definition);
   const plan: RunPlan = {
     runId: 'run-1',

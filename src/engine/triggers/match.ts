@@ -2,10 +2,14 @@ import type { TriggerDefinition } from '../definition/types.js';
 import type { RegistryEvent } from './registry-events.js';
 
 /** Whether a registry trigger (`registry: { push: { repository: 'quarantine/**', tag: '3.*' } }`) fires for an event. */
-export function registryTriggerMatches(trigger: Extract<TriggerDefinition, { type: 'registry' }>, event: RegistryEvent): boolean {
+export function registryTriggerMatches(
+  trigger: Extract<TriggerDefinition, { type: 'registry' }>,
+  event: RegistryEvent,
+): boolean {
   if (trigger.event !== event.action) return false;
   if (!globMatch(trigger.repository, event.repository)) return false;
-  if (trigger.tag !== undefined && (event.tag === undefined || !globMatch(trigger.tag, event.tag))) return false;
+  if (trigger.tag !== undefined && (event.tag === undefined || !globMatch(trigger.tag, event.tag)))
+    return false;
   return true;
 }
 

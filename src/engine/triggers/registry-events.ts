@@ -29,11 +29,14 @@ const MANIFEST_TYPES = [
  */
 export function parseRegistryEvents(source: EventSource, body: unknown): RegistryEvent[] {
   if (!body || typeof body !== 'object') throw invalid(source, 'the body is not a JSON object');
-  return source === 'harbor' ? harborEvents(body as Record<string, unknown>) : distributionEvents(source, body as Record<string, unknown>);
+  return source === 'harbor'
+    ? harborEvents(body as Record<string, unknown>)
+    : distributionEvents(source, body as Record<string, unknown>);
 }
 
 function distributionEvents(source: EventSource, body: Record<string, unknown>): RegistryEvent[] {
-  if (!Array.isArray(body.events)) throw invalid(source, 'expected {"events": [...]} (CNCF distribution notification envelope)');
+  if (!Array.isArray(body.events))
+    throw invalid(source, 'expected {"events": [...]} (CNCF distribution notification envelope)');
   const out: RegistryEvent[] = [];
   for (const raw of body.events as Record<string, unknown>[]) {
     const target = (raw?.target ?? {}) as Record<string, unknown>;
@@ -45,7 +48,8 @@ function distributionEvents(source: EventSource, body: Record<string, unknown>):
     if (typeof target.tag === 'string' && target.tag !== '') event.tag = target.tag;
     if (typeof target.digest === 'string') event.digest = target.digest;
     if (mediaType) event.mediaType = mediaType;
-    event.id = typeof raw.id === 'string' && raw.id !== '' ? `${source}:${raw.id}` : derivedId(event, raw.timestamp);
+    event.id =
+      typeof raw.id === 'string' && raw.id !== '' ? `${source}:${raw.id}` : derivedId(event, raw.timestamp);
     out.push(event);
   }
   return out;
@@ -54,7 +58,8 @@ function distributionEvents(source: EventSource, body: Record<string, unknown>):
 function harborEvents(body: Record<string, unknown>): RegistryEvent[] {
   const type = body.type;
   const action = type === 'PUSH_ARTIFACT' ? 'push' : type === 'DELETE_ARTIFACT' ? 'delete' : undefined;
-  if (typeof type !== 'string') throw invalid('harbor', 'expected a Harbor webhook ({"type": "PUSH_ARTIFACT", "event_data": …})');
+  if (typeof type !== 'string')
+    throw invalid('harbor', 'expected a Harbor webhook ({"type": "PUSH_ARTIFACT", "event_data": …})');
   if (!action) return [];
   const data = (body.event_data ?? {}) as Record<string, unknown>;
   const repository = (data.repository ?? {}) as Record<string, unknown>;
@@ -72,7 +77,9 @@ function harborEvents(body: Record<string, unknown>): RegistryEvent[] {
 
 /** Senders without event ids: the same content at the same time is the same event. */
 function derivedId(event: RegistryEvent, time: unknown): string {
-  const hash = createHash('sha256').update(JSON.stringify([event.source, event.action, event.repository, event.tag, event.digest, time])).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([event.source, event.action, event.repository, event.tag, event.digest, time]))
+    .digest('hex');
   return `${event.source}:${hash.slice(0, 32)}`;
 }
 

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { AppError } from '../../kernel/index.js';
+import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
+import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
+import { type CliIo, print } from '../io.js';
+import { positiveInt, writeJson } from '../options.js';
+import { formatError } from '../render/error.js';
+import { formatTable } from '../render/table.js';
+import { formatTime } from './runs-render.js';
+
+interface ShowFlags extends ApiFlags {
+  version?: number;
+}
+
+/** `airlock workflow`: apply definitions to a server and read them back. */
+export function registerWorkflowCommand(program: Command, io: CliIo): void {
+  const workflow = program
+    .command('workflow')
+    .description('Workflow definitions on an Airlock server: apply, list, show, versions');
+  registerApply(workflow, io);
+  registerList(workflow, io);
+  registerShow(workflow, io);
+  registerVersions(workflow, io);
+}
+
+function registerApply(workflow: Command, io: CliIo): void {
+  const command = workflow
+    .command('apply')
+    .description(
+      'Validate and store each file as the next version of its workflow; a file equal to the latest version changes nothing. ' +
+        'Every file is tried; the exit code is 5 when some failed, or that of the failure when all did.',
+    )
+    .argument('<file...>', 'workflow YAML files');
+  addApiFlags(command).action(async (files: string[], flags: ApiFlags, self: Command) => {
+    const client = apiClientFor(flags, io);
+    const results: unknown[] = [];
+    const failures: unknown[] = [];
+    for (const file of files) {
+      try {
+        const source = await readSource(file);
+        const result = await client.applyWorkflow(source, basename(file), { signal: io.signal });
+        results.push({ file, ...result });
+        const { name, version } = result.version;
+        if (!flags.json)
+          print(
+            io.stdout,
+            result.created
+              ? `${name}: version ${version} created`
+              : `${name}: unchanged (version ${version})`,
+          );
+      } catch (error) {
+        if (io.signal.aborted) throw error;
+        failures.push(error);
+        io.stderr.write(`${formatError(error, Boolean(io.env.AIRLOCK_DEBUG))}\n`);
+      }
+    }
+    if (flags.json) writeJson(io, results);
+    if (failures.length > 0)
+      setExitCode(self, failures.length === files.length ? exitCodeFor(failures[0]) : ExitCode.Partial);
+  });
+}
+
+function registerList(workflow: Command, io: CliIo): void {
+  const command = workflow
+    .command('list')
+    .alias('ls')
+    .description('List workflows with their latest version');
+  addApiFlags(command).action(async (flags: ApiFlags) => {
+    const { workflows } = await apiClientFor(flags, io).listWorkflows({ signal: io.signal });
+    if (flags.json) return writeJson(io, workflows);
+    if (workflows.length === 0)
+      return print(io.stderr, 'no workflows: apply one with "airlock workflow apply FILE"');
+    print(
+      io.stdout,
+      formatTable(
+        ['NAME', 'VERSION', 'TRIGGERS', 'UPDATED', 'DESCRIPTION'],
+        workflows.map((w) => [
+          w.name,
+          String(w.latestVersion),
+          w.triggers.join(','),
+          formatTime(w.updatedAt),
+          w.description ?? '',
+        ]),
+      ),
+    );
+  });
+}
+
+function registerShow(workflow: Command, io: CliIo): void {
+  const command = workflow
+    .command('show')
+    .description('Print a version of a workflow (the latest by default): where it came from, then its YAML')
+    .argument('<name>')
+    .option('--version <n>', 'this version', positiveInt('--version'));
+  addApiFlags(command).action(async (name: string, flags: ShowFlags) => {
+    const version = await apiClientFor(flags, io).getWorkflow(name, flags.version, { signal: io.signal });
+    if (flags.json) return writeJson(io, version);
+    print(
+      io.stderr,
+      `# ${version.name} version ${version.version}, ${version.digest}, by ${version.createdBy} at ${version.createdAt}`,
+    );
+    io.stdout.write(version.source.endsWith('\n') ? version.source : `${version.source}\n`);
+  });
+}
+
+function registerVersions(workflow: Command, io: CliIo): void {
+  const command = workflow
+    .command('versions')
+    .description('List the versions of a workflow')
+    .argument('<name>');
+  addApiFlags(command).action(async (name: string, flags: ApiFlags) => {
+    const { versions } = await apiClientFor(flags, io).listWorkflowVersions(name, { signal: io.signal });
+    if (flags.json) return writeJson(io, versions);
+    print(
+      io.stdout,
+      formatTable(
+        ['VERSION', 'CREATED', 'BY', 'DIGEST'],
+        versions.map((v) => [String(v.version), formatTime(v.createdAt), v.createdBy, v.digest]),
+      ),
+    );
+  });
+}
+
+async function readSource(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new AppError('USAGE_INVALID', `cannot read ${file}: ${reason}`, { cause: error });
+  }
+}
