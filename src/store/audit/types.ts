@@ -36,11 +36,7 @@ export interface AuditFilter {
 }
 
 export type AuditBreak =
-  | 'hash-mismatch'
-  | 'chain-broken'
-  | 'sequence-gap'
-  | 'anchor-mismatch'
-  | 'anchor-missing';
+  'hash-mismatch' | 'chain-broken' | 'sequence-gap' | 'anchor-mismatch' | 'anchor-missing';
 
 export interface AuditVerification {
   ok: boolean;

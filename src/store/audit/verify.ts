@@ -28,7 +28,8 @@ export async function verifyChain(
     const batch = await read(previous.seq, BATCH_SIZE);
     for (const entry of batch) {
       const problem = checkEntry(entry, previous) ?? checkAnchor(entry, options.anchor);
-      if (problem) return { ok: false, checked, head: headOf(previous), broken: { seq: entry.seq, ...problem } };
+      if (problem)
+        return { ok: false, checked, head: headOf(previous), broken: { seq: entry.seq, ...problem } };
       if (options.anchor?.seq === entry.seq) anchorSeen = true;
       previous = { seq: entry.seq, hash: entry.hash };
       checked++;
@@ -58,8 +59,13 @@ function checkEntry(
   const expectedSeq = previous.seq + 1;
   if (entry.seq !== expectedSeq) {
     const missing =
-      entry.seq - expectedSeq === 1 ? `entry ${expectedSeq} is` : `entries ${expectedSeq}–${entry.seq - 1} are`;
-    return { reason: 'sequence-gap', message: `${missing} missing before entry ${entry.seq}: removed from the log` };
+      entry.seq - expectedSeq === 1
+        ? `entry ${expectedSeq} is`
+        : `entries ${expectedSeq}–${entry.seq - 1} are`;
+    return {
+      reason: 'sequence-gap',
+      message: `${missing} missing before entry ${entry.seq}: removed from the log`,
+    };
   }
   if (hashAuditEntry(entry) !== entry.hash)
     return {

@@ -40,7 +40,10 @@ export class PostgresTokenStore implements TokenStore {
     return insertToken(this.db, input, this.clock);
   }
 
-  async createFirst(input: NewApiToken, options: StoreCallOptions = {}): Promise<CreatedApiToken | undefined> {
+  async createFirst(
+    input: NewApiToken,
+    options: StoreCallOptions = {},
+  ): Promise<CreatedApiToken | undefined> {
     throwIfAborted(options.signal);
     return this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY.toString()}::bigint)`.execute(trx);
@@ -66,7 +69,11 @@ export class PostgresTokenStore implements TokenStore {
     if (row.expires_at && row.expires_at.getTime() <= now) return { status: 'expired', record };
     const due = !row.last_used_at || now - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS;
     const recordedUse = due && (await this.recordUse(row.id, now));
-    return { status: 'valid', record: recordedUse ? { ...record, lastUsedAt: iso(new Date(now)) } : record, recordedUse };
+    return {
+      status: 'valid',
+      record: recordedUse ? { ...record, lastUsedAt: iso(new Date(now)) } : record,
+      recordedUse,
+    };
   }
 
   async get(id: string, options: StoreCallOptions = {}): Promise<ApiTokenRecord | undefined> {
@@ -114,7 +121,11 @@ export class PostgresTokenStore implements TokenStore {
   }
 }
 
-async function insertToken(db: Kysely<AirlockSchema>, input: NewApiToken, clock: Clock): Promise<CreatedApiToken> {
+async function insertToken(
+  db: Kysely<AirlockSchema>,
+  input: NewApiToken,
+  clock: Clock,
+): Promise<CreatedApiToken> {
   const token = generateApiToken();
   const row = await db
     .insertInto('api_token')

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { API_TOKEN_PREFIX, generateApiToken, hashApiToken, isApiTokenFormat, randomBase62 } from './token-secret.js';
+import {
+  API_TOKEN_PREFIX,
+  generateApiToken,
+  hashApiToken,
+  isApiTokenFormat,
+  randomBase62,
+} from './token-secret.js';
 
 describe('API token secrets', () => {
   it('are airlock_ + 49 base62 characters and pass their own checksum', () => {

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { recordAudit } from '../audit.js';
+import { type AnyRoute, defineRoute } from '../http/route.js';
+import { EventOutcomeSchema, EventSourceParams, TriggerListSchema } from '../schemas/triggers.js';
+
+const listTriggers = defineRoute({
+  method: 'GET',
+  path: '/api/triggers',
+  operationId: 'listTriggers',
+  summary: 'List the triggers of the latest workflow versions',
+  tags: ['triggers'],
+  access: { kind: 'token', permission: 'read' },
+  responses: {
+    200: { description: 'Triggers, with the next firing time of schedules', schema: TriggerListSchema },
+  },
+  async handler({ services }) {
+    return { body: { triggers: await services.engine.listTriggers() } };
+  },
+});
+
+const receiveEvent = defineRoute({
+  method: 'POST',
+  path: '/api/events/{source}',
+  operationId: 'receiveRegistryEvent',
+  summary: 'Receive registry notifications',
+  description:
+    '`airlock` and `distribution`: a CNCF distribution notification envelope (`{"events": [...]}`); ' +
+    '`harbor`: a Harbor webhook (`{"type": "PUSH_ARTIFACT", ...}`). Events are deduplicated by id and start ' +
+    'the workflows whose registry triggers match. Authenticate with the shared secret configured for the ' +
+    'source (sent as the Authorization header, with or without `Bearer `) or an API token with the operator role.',
+  tags: ['triggers'],
+  access: { kind: 'webhook' },
+  params: EventSourceParams,
+  body: z.unknown(),
+  requestContent: { 'application/json': z.record(z.string(), z.unknown()) },
+  responses: { 202: { description: 'Accepted; the runs started', schema: EventOutcomeSchema } },
+  async handler({ params, body, actor, services }) {
+    const outcome = await services.engine.receiveEvent(params.source, body, actor);
+    const { source } = params;
+    services.metrics.eventsReceived.inc({ source, outcome: 'accepted' }, outcome.events - outcome.duplicates);
+    services.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, outcome.duplicates);
+    for (const run of outcome.runs) {
+      services.metrics.runsStarted.inc({ workflow: run.workflow, trigger: 'registry' });
+      await recordAudit(services, {
+        actor: actor.subject,
+        action: 'run.start',
+        target: `run:${run.id}`,
+        details: { workflow: run.workflow, version: run.version, trigger: 'registry', source },
+      });
+    }
+    return { status: 202, body: outcome };
+  },
+});
+
+export const eventRoutes: AnyRoute[] = [listTriggers, receiveEvent];
