@@ -43,6 +43,8 @@ export interface StartEngineOptions {
   insecureRegistries?: string[];
   /** False: start and observe runs, execute none (default true). */
   executeRuns?: boolean;
+  /** More services for actions (e.g. `builtinRegistry: { address }` when the registry runs here). */
+  services?: Record<string, unknown>;
   /** Heartbeat period and the silence after which a worker's runs are taken over. */
   supervision?: { heartbeatMs?: number; deadAfterMs?: number };
 }
@@ -91,7 +93,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     ),
     logs: new StepLogSink(stores.logs, logger),
     actions,
-    services: { registries },
+    services: { ...options.services, registries },
     secrets: () => secrets,
     processEnv: () => ({}),
     cancellation: (runId) => cancellation.signal(runId),
