@@ -12,7 +12,7 @@ import { StepLogSink } from '../engine/logs/step-logger.js';
 import { StoreRecorder } from '../engine/recorder.js';
 import type { RunEnvironment } from '../engine/runtime/index.js';
 import { Supervisor } from '../engine/supervisor.js';
-import type { Logger } from '../kernel/index.js';
+import { AppError, type Logger } from '../kernel/index.js';
 import {
   PostgresApprovalStore,
   PostgresEventStore,
@@ -110,11 +110,12 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     runConcurrency: options.runConcurrency ?? 16,
     queuePollingMs: options.queuePollingMs ?? 100,
     onSchedule: (date, context) => engine.onSchedule(date, context),
-    queues: (name) => options.queues?.[name] ?? (name.startsWith('registry:') ? DEFAULT_REGISTRY_QUEUE : {}),
+    queues: (name) => queues[name] ?? (name.startsWith('registry:') ? DEFAULT_REGISTRY_QUEUE : {}),
     executeRuns: options.executeRuns ?? true,
   });
   await engine.syncSchedules();
   const supervision = { ...supervisionFromEnv(options.env), ...options.supervision };
+  const queues = { ...queuesFromEnv(options.env), ...options.queues };
   const supervisor = new Supervisor({
     executorId: workerId,
     workers: new PostgresWorkerStore(database.db),
@@ -177,4 +178,19 @@ function supervisionFromEnv(env: NodeJS.ProcessEnv): { heartbeatMs?: number; dea
   const heartbeatMs = read('AIRLOCK_WORKER_HEARTBEAT_MS');
   const deadAfterMs = read('AIRLOCK_WORKER_DEAD_AFTER_MS');
   return { ...(heartbeatMs ? { heartbeatMs } : {}), ...(deadAfterMs ? { deadAfterMs } : {}) };
+}
+
+/**
+ * `AIRLOCK_QUEUES`: limits of step queues as JSON, e.g.
+ * `{"registry:docker.io": {"concurrency": 4, "rateLimit": {"limit": 100, "periodSeconds": 21600}}}`
+ * (Docker Hub's anonymous quota). They hold across every worker.
+ */
+function queuesFromEnv(env: NodeJS.ProcessEnv): Record<string, QueueLimits> {
+  const text = env.AIRLOCK_QUEUES;
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, QueueLimits>;
+  } catch (error) {
+    throw new AppError('CONFIG_INVALID', `AIRLOCK_QUEUES is not JSON: ${(error as Error).message}`);
+  }
 }

@@ -93,7 +93,14 @@ export class WorkflowEngine implements EngineService {
       definition: definition as unknown as Record<string, unknown>,
       createdBy: options.actor.subject,
     });
-    if (created) await this.syncSchedules();
+    if (created) {
+      await this.syncSchedules().catch((error: unknown) =>
+        this.options.logger.error(
+          { err: (error as Error).message },
+          'could not update the workflow schedules',
+        ),
+      );
+    }
     return { version: toVersion(version), created };
   }
 

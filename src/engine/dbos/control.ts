@@ -1,5 +1,6 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { getExecutor } from '@dbos-inc/dbos-sdk/internal/dbos';
+import { validateCrontab, validateTimezone } from '@dbos-inc/dbos-sdk/internal/scheduler/crontab';
 import { RUN_QUEUE, runWorkflowFn, scheduledFn } from './runtime.js';
 
 export { ensureQueue, type QueueLimits } from './queues.js';

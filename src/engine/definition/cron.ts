@@ -2,7 +2,7 @@
  * Five-field cron schedules (minute hour day-of-month month day-of-week), as in Vixie cron and
  * POSIX `crontab(5)`: `*`, values, ranges `a-b`, steps `/n` and lists `a,b`; month and weekday
  * names (`JAN`, `MON`); 0 and 7 are both Sunday. The `@daily`-style macros are accepted and
- * expanded. A sixth, leading field gives seconds (`0/10 * * * * *`: every 10 seconds).
+ * expanded. A sixth, leading field gives seconds (`0-59/10 * * * * *`: every 10 seconds).
  */
 
 interface CronField {
@@ -79,6 +79,9 @@ function itemProblem(item: string, field: CronField): string | undefined {
       return `${field.name} step ${step} is larger than the range ${field.min}-${field.max}`;
   }
   if (range === '*') return undefined;
+  if (step !== undefined && !range!.includes('-')) {
+    return `${field.name} "${item}": a step needs a range: write */${step} or ${range}-${field.max}/${step}`;
+  }
   const [from, to, more] = range!.split('-');
   if (more !== undefined) return `${field.name} "${range}" is not a range: write a-b`;
   const fromValue = valueOf(from!, field);
