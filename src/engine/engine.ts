@@ -17,6 +17,7 @@ import type { WorkflowDefinition } from './definition/types.js';
 import {
   cancelRunWorkflow,
   enqueueRun,
+  scheduleProblem,
   sendMessage,
   syncSchedules,
   type ScheduleSpec,
@@ -85,6 +86,16 @@ export class WorkflowEngine implements EngineService {
       file: options.file,
       knownActions: (uses) => uses === 'approval@v1' || this.options.actions.get(uses) !== undefined,
     });
+    // The definition's own cron check and the scheduler's must agree; a disagreement is refused here.
+    const refused = definition.on.flatMap((t, i) => {
+      const problem = t.type === 'schedule' ? scheduleProblem(t.cron, t.timezone) : undefined;
+      return problem
+        ? [
+            `${options.file ?? definition.name}: on.schedule[${i}]: the scheduler refuses "${t.type === 'schedule' ? t.cron : ''}": ${problem}`,
+          ]
+        : [];
+    });
+    if (refused.length > 0) throw new AppError('ENGINE_DEFINITION_INVALID', refused.join('\n'));
     const digest = `sha256:${createHash('sha256').update(source).digest('hex')}`;
     const { version, created } = await this.stores.workflows.insertVersion({
       name: definition.name,
@@ -390,13 +401,18 @@ export class WorkflowEngine implements EngineService {
       definition.on
         .filter((t) => t.type === 'schedule')
         .forEach((t, index) => {
-          if (t.type === 'schedule')
-            desired.push({
-              name: `wf:${version.name}:${index}`,
-              cron: t.cron,
-              timezone: t.timezone,
-              context: { workflow: version.name, index },
-            });
+          if (t.type !== 'schedule') return;
+          const problem = scheduleProblem(t.cron, t.timezone);
+          if (problem) {
+            this.options.logger.warn({ workflow: version.name, cron: t.cron, problem }, 'schedule skipped');
+            return;
+          }
+          desired.push({
+            name: `wf:${version.name}:${index}`,
+            cron: t.cron,
+            timezone: t.timezone,
+            context: { workflow: version.name, index },
+          });
         });
     }
     await syncSchedules(desired);

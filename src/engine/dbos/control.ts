@@ -61,3 +61,14 @@ export async function syncSchedules(desired: ScheduleSpec[]): Promise<void> {
     })),
   );
 }
+
+/** Why DBOS's scheduler would refuse this schedule, if it would (checked before applying any). */
+export function scheduleProblem(cron: string, timezone: string): string | undefined {
+  try {
+    validateCrontab(cron);
+    validateTimezone(timezone);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

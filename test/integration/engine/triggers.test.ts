@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiServer } from '../../../src/api/index.js';
 import { type RunningEngine, startEngine } from '../../../src/app/engine.js';
 import type { Actor, RunSummary } from '../../../src/engine/service.js';
