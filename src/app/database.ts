@@ -14,6 +14,8 @@ export interface OpenAirlockDatabaseOptions {
   /** `DATABASE_URL` selects an external Postgres instead of the embedded one. */
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
 }
 
 export interface AirlockDatabase {
@@ -34,7 +36,7 @@ export async function openAirlockDatabase(options: OpenAirlockDatabaseOptions): 
   const url = options.env?.DATABASE_URL;
   const server = url ? undefined : await startEmbeddedPostgres({ dataDir: options.dataDir, logger });
   const connectionString = url ?? server!.connectionString;
-  const database = openDatabase<AirlockSchema>({ connectionString, logger });
+  const database = openDatabase<AirlockSchema>({ connectionString, logger, ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}) });
   const close = async () => {
     await database.close();
     if (server?.owned) await server.stop();

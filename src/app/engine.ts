@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { builtinActions } from '../actions/index.js';
-import { ActionRegistry } from '../engine/actions/contract.js';
+import { type ActionDefinition, ActionRegistry } from '../engine/actions/contract.js';
 import { CancellationHub } from '../engine/cancellation.js';
 import { launchDbos, shutdownDbos } from '../engine/dbos/runtime.js';
 import type { QueueLimits } from '../engine/dbos/queues.js';
@@ -45,6 +45,8 @@ export interface StartEngineOptions {
   executeRuns?: boolean;
   /** More services for actions (e.g. `builtinRegistry: { address }` when the registry runs here). */
   services?: Record<string, unknown>;
+  /** Actions besides the built-in ones. */
+  extraActions?: ActionDefinition<never, unknown>[];
   /** Heartbeat period and the silence after which a worker's runs are taken over. */
   supervision?: { heartbeatMs?: number; deadAfterMs?: number };
 }
@@ -67,7 +69,8 @@ const DEFAULT_REGISTRY_QUEUE: QueueLimits = { concurrency: 8 };
  */
 export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
   const { logger } = options;
-  const database = await openAirlockDatabase({ dataDir: options.dataDir, env: options.env, logger });
+  // Every run in flight writes its step states: the pool follows the run concurrency.
+  const database = await openAirlockDatabase({ dataDir: options.dataDir, env: options.env, logger, maxConnections: Math.max(10, Math.ceil((options.runConcurrency ?? 16) / 2)) });
   const stores = {
     workflows: new PostgresWorkflowStore(database.db),
     runs: new PostgresRunStore(database.db),
@@ -77,6 +80,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   };
   const actions = new ActionRegistry();
   for (const action of builtinActions()) actions.register(action);
+  for (const action of options.extraActions ?? []) actions.register(action);
   const registries = createRegistrySession({
     env: options.env,
     insecure: options.insecureRegistries,
