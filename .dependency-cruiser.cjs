@@ -38,7 +38,17 @@ module.exports = {
       comment: 'scan, trust and policy see oci types and read interfaces, not the network or the database',
       severity: 'error',
       from: { path: [area('scan'), area('trust'), area('policy')] },
-      to: { path: [area('store'), area('registry'), area('engine'), area('api'), area('cli'), area('app'), area('actions')] },
+      to: {
+        path: [
+          area('store'),
+          area('registry'),
+          area('engine'),
+          area('api'),
+          area('cli'),
+          area('app'),
+          area('actions'),
+        ],
+      },
     },
     {
       name: 'engine-never-imports-actions-api-cli-app',

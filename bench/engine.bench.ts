@@ -38,7 +38,14 @@ const benchmark: Benchmark = {
   async run() {
     const dataDir = await mkdtemp(join(tmpdir(), 'airlock-bench-engine-'));
     const env = { HOME: dataDir };
-    const running = await startEngine({ dataDir, env, logger: createLogger({ level: 'warn' }), extraActions: [noop as unknown as ActionDefinition<never, unknown>], runConcurrency: Number(process.env.BENCH_RUN_CONCURRENCY ?? 16), queuePollingMs: 50 });
+    const running = await startEngine({
+      dataDir,
+      env,
+      logger: createLogger({ level: 'warn' }),
+      extraActions: [noop as unknown as ActionDefinition<never, unknown>],
+      runConcurrency: Number(process.env.BENCH_RUN_CONCURRENCY ?? 16),
+      queuePollingMs: 50,
+    });
     try {
       const actor = { subject: 'user:bench', roles: ['admin' as const] };
       await running.engine.applyWorkflow(WORKFLOW, { actor });
@@ -61,7 +68,10 @@ const benchmark: Benchmark = {
         if (run.status === 'succeeded') succeeded++;
         startDelay.push(Date.parse(run.startedAt!) - Date.parse(run.createdAt));
         const byId = new Map(run.steps.map((s) => [s.stepId, s]));
-        for (const [from, to] of [['a', 'b'], ['b', 'c']] as const) {
+        for (const [from, to] of [
+          ['a', 'b'],
+          ['b', 'c'],
+        ] as const) {
           dispatch.push(Date.parse(byId.get(to)!.startedAt!) - Date.parse(byId.get(from)!.finishedAt!));
         }
       }
@@ -73,7 +83,12 @@ const benchmark: Benchmark = {
         ['starting 1,000 runs (API side)', `${(enqueued - started).toFixed(0)} ms`, '', ''],
         ['step dispatch p50', `${percentile(dispatch, 50)} ms`, '', ''],
         ['step dispatch p95', `${percentile(dispatch, 95)} ms`, '< 50 ms', '< 1 s'],
-        ['queue → run start p50 / p95', `${percentile(startDelay, 50)} / ${percentile(startDelay, 95)} ms`, '', ''],
+        [
+          'queue → run start p50 / p95',
+          `${percentile(startDelay, 50)} / ${percentile(startDelay, 95)} ms`,
+          '',
+          '',
+        ],
       ]);
     } finally {
       await running.stop();

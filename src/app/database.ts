@@ -36,7 +36,11 @@ export async function openAirlockDatabase(options: OpenAirlockDatabaseOptions): 
   const url = options.env?.DATABASE_URL;
   const server = url ? undefined : await startEmbeddedPostgres({ dataDir: options.dataDir, logger });
   const connectionString = url ?? server!.connectionString;
-  const database = openDatabase<AirlockSchema>({ connectionString, logger, ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}) });
+  const database = openDatabase<AirlockSchema>({
+    connectionString,
+    logger,
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+  });
   const close = async () => {
     await database.close();
     if (server?.owned) await server.stop();

@@ -70,7 +70,12 @@ const DEFAULT_REGISTRY_QUEUE: QueueLimits = { concurrency: 8 };
 export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
   const { logger } = options;
   // Every run in flight writes its step states: the pool follows the run concurrency.
-  const database = await openAirlockDatabase({ dataDir: options.dataDir, env: options.env, logger, maxConnections: Math.max(10, Math.ceil((options.runConcurrency ?? 16) / 2)) });
+  const database = await openAirlockDatabase({
+    dataDir: options.dataDir,
+    env: options.env,
+    logger,
+    maxConnections: Math.max(10, Math.ceil((options.runConcurrency ?? 16) / 2)),
+  });
   const stores = {
     workflows: new PostgresWorkflowStore(database.db),
     runs: new PostgresRunStore(database.db),

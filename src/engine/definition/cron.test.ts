@@ -22,7 +22,9 @@ describe('cronProblems', () => {
     ]);
     expect(cronProblems('0 0 6 * * *')).toEqual([]);
     expect(cronProblems('0-59/10 * * * * *')).toEqual([]);
-    expect(cronProblems('0/10 * * * * *')).toEqual(['second "0/10": a step needs a range: write */10 or 0-59/10 in "0/10 * * * * *"']);
+    expect(cronProblems('0/10 * * * * *')).toEqual([
+      'second "0/10": a step needs a range: write */10 or 0-59/10 in "0/10 * * * * *"',
+    ]);
     expect(cronProblems('60 * * * * *')).toEqual(['second 60 is out of range 0-59 in "60 * * * * *"']);
     expect(cronProblems('* * * * * * *')).toEqual([
       '"* * * * * * *" has 7 fields; cron needs 5: minute hour day-of-month month day-of-week (or 6, with a leading second)',

@@ -23,7 +23,9 @@ export class PostgresApprovalStore {
   constructor(private readonly db: Kysely<AirlockSchema>) {}
 
   /** Records a pending approval; a replay after recovery keeps the existing row. */
-  async request(approval: Omit<StoredApproval, 'status' | 'decidedBy' | 'decidedAt' | 'reason'>): Promise<StoredApproval> {
+  async request(
+    approval: Omit<StoredApproval, 'status' | 'decidedBy' | 'decidedAt' | 'reason'>,
+  ): Promise<StoredApproval> {
     await this.db
       .insertInto('approval')
       .values({
@@ -43,7 +45,13 @@ export class PostgresApprovalStore {
   }
 
   async get(runId: string, stepId: string, index: number): Promise<StoredApproval | undefined> {
-    const row = await this.db.selectFrom('approval').selectAll().where('run_id', '=', runId).where('step_id', '=', stepId).where('idx', '=', index).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('approval')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('step_id', '=', stepId)
+      .where('idx', '=', index)
+      .executeTakeFirst();
     return row ? toApproval(row) : undefined;
   }
 
@@ -55,10 +63,20 @@ export class PostgresApprovalStore {
   }
 
   /** Decides a pending approval; undefined when it was already decided (or timed out). */
-  async decide(runId: string, stepId: string, index: number, decision: { status: 'approved' | 'denied' | 'timed-out'; by: string; reason: string | null }): Promise<StoredApproval | undefined> {
+  async decide(
+    runId: string,
+    stepId: string,
+    index: number,
+    decision: { status: 'approved' | 'denied' | 'timed-out'; by: string; reason: string | null },
+  ): Promise<StoredApproval | undefined> {
     const row = await this.db
       .updateTable('approval')
-      .set({ status: decision.status, decided_by: decision.by, decided_at: new Date(), reason: decision.reason })
+      .set({
+        status: decision.status,
+        decided_by: decision.by,
+        decided_at: new Date(),
+        reason: decision.reason,
+      })
       .where('run_id', '=', runId)
       .where('step_id', '=', stepId)
       .where('idx', '=', index)

@@ -8,7 +8,12 @@ export class PostgresEventStore {
 
   /** True the first time an id is seen. */
   async firstSeen(id: string): Promise<boolean> {
-    const row = await this.db.insertInto('trigger_event').values({ id, received_at: new Date() }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+    const row = await this.db
+      .insertInto('trigger_event')
+      .values({ id, received_at: new Date() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
     return row !== undefined;
   }
 }

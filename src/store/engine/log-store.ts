@@ -37,11 +37,17 @@ export class PostgresLogStore {
       .execute();
   }
 
-  async read(runId: string, options: { afterSeq?: number; stepId?: string; limit?: number } = {}): Promise<StoredLogLine[]> {
+  async read(
+    runId: string,
+    options: { afterSeq?: number; stepId?: string; limit?: number } = {},
+  ): Promise<StoredLogLine[]> {
     let q = this.db.selectFrom('run_log').selectAll().where('run_id', '=', runId);
     if (options.afterSeq !== undefined) q = q.where('seq', '>', String(options.afterSeq));
     if (options.stepId) q = q.where('step_id', '=', options.stepId);
-    const rows = await q.orderBy('seq').limit(options.limit ?? 10_000).execute();
+    const rows = await q
+      .orderBy('seq')
+      .limit(options.limit ?? 10_000)
+      .execute();
     return rows.map((r) => ({
       seq: Number(r.seq),
       runId: r.run_id,

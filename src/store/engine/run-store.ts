@@ -74,7 +74,11 @@ export class PostgresRunStore {
       .returningAll()
       .executeTakeFirst();
     if (inserted) return { run: toRun(inserted), created: true };
-    const existing = await this.db.selectFrom('run').selectAll().where('idempotency_key', '=', run.idempotencyKey!).executeTakeFirstOrThrow();
+    const existing = await this.db
+      .selectFrom('run')
+      .selectAll()
+      .where('idempotency_key', '=', run.idempotencyKey!)
+      .executeTakeFirstOrThrow();
     return { run: toRun(existing), created: false };
   }
 
@@ -88,7 +92,11 @@ export class PostgresRunStore {
     if (query.workflow) q = q.where('workflow', '=', query.workflow);
     if (query.status) q = q.where('status', '=', query.status);
     if (query.before) {
-      const anchor = await this.db.selectFrom('run').select('created_at').where('id', '=', query.before).executeTakeFirst();
+      const anchor = await this.db
+        .selectFrom('run')
+        .select('created_at')
+        .where('id', '=', query.before)
+        .executeTakeFirst();
       if (anchor) q = q.where(sql<boolean>`(created_at, id) < (${anchor.created_at}, ${query.before})`);
     }
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
@@ -96,7 +104,11 @@ export class PostgresRunStore {
   }
 
   /** Moves a run to a status; a finished run never changes again. */
-  async setStatus(id: string, status: string, fields: { outputs?: Record<string, unknown>; error?: StoredRun['error'] } = {}): Promise<StoredRun | undefined> {
+  async setStatus(
+    id: string,
+    status: string,
+    fields: { outputs?: Record<string, unknown>; error?: StoredRun['error'] } = {},
+  ): Promise<StoredRun | undefined> {
     const now = new Date();
     const row = await this.db
       .updateTable('run')
@@ -105,7 +117,9 @@ export class PostgresRunStore {
         ...(status === 'running' ? { started_at: sql<Date>`coalesce(started_at, ${now})` } : {}),
         ...(FINISHED.includes(status) ? { finished_at: now } : {}),
         ...(fields.outputs !== undefined ? { outputs: JSON.stringify(fields.outputs) } : {}),
-        ...(fields.error !== undefined ? { error: fields.error === null ? null : JSON.stringify(fields.error) } : {}),
+        ...(fields.error !== undefined
+          ? { error: fields.error === null ? null : JSON.stringify(fields.error) }
+          : {}),
       })
       .where('id', '=', id)
       .where('status', 'not in', FINISHED)
@@ -115,12 +129,21 @@ export class PostgresRunStore {
   }
 
   async steps(runId: string): Promise<StoredStep[]> {
-    const rows = await this.db.selectFrom('run_step').selectAll().where('run_id', '=', runId).orderBy('started_at', 'asc').orderBy('step_id').orderBy('idx').execute();
+    const rows = await this.db
+      .selectFrom('run_step')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('started_at', 'asc')
+      .orderBy('step_id')
+      .orderBy('idx')
+      .execute();
     return rows.map(toStep);
   }
 
   /** Records a step's state; repeated writes (a step replayed after recovery) overwrite. */
-  async upsertStep(step: Omit<StoredStep, 'startedAt' | 'finishedAt'> & { started?: boolean; finished?: boolean }): Promise<void> {
+  async upsertStep(
+    step: Omit<StoredStep, 'startedAt' | 'finishedAt'> & { started?: boolean; finished?: boolean },
+  ): Promise<void> {
     const now = new Date();
     const values = {
       run_id: step.runId,

@@ -10,8 +10,19 @@ export class PostgresWorkerStore {
     const now = new Date();
     await this.db
       .insertInto('engine_worker')
-      .values({ executor_id: worker.executorId, hostname: worker.hostname, pid: worker.pid, started_at: now, heartbeat_at: now, recovered_at: null })
-      .onConflict((oc) => oc.column('executor_id').doUpdateSet({ heartbeat_at: now, hostname: worker.hostname, pid: worker.pid, recovered_at: null }))
+      .values({
+        executor_id: worker.executorId,
+        hostname: worker.hostname,
+        pid: worker.pid,
+        started_at: now,
+        heartbeat_at: now,
+        recovered_at: null,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('executor_id')
+          .doUpdateSet({ heartbeat_at: now, hostname: worker.hostname, pid: worker.pid, recovered_at: null }),
+      )
       .execute();
   }
 

@@ -17,32 +17,61 @@ export class PostgresWorkflowStore {
   constructor(private readonly db: Kysely<AirlockSchema>) {}
 
   /** Stores a version unless one with the same digest exists; concurrent applies of one name get distinct versions. */
-  async insertVersion(input: Omit<StoredWorkflowVersion, 'version' | 'createdAt'>): Promise<{ version: StoredWorkflowVersion; created: boolean }> {
+  async insertVersion(
+    input: Omit<StoredWorkflowVersion, 'version' | 'createdAt'>,
+  ): Promise<{ version: StoredWorkflowVersion; created: boolean }> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.db.selectFrom('workflow_version').selectAll().where('name', '=', input.name).where('digest', '=', input.digest).executeTakeFirst();
+      const existing = await this.db
+        .selectFrom('workflow_version')
+        .selectAll()
+        .where('name', '=', input.name)
+        .where('digest', '=', input.digest)
+        .executeTakeFirst();
       if (existing) return { version: toVersion(existing), created: false };
-      const latest = await this.db.selectFrom('workflow_version').select((eb) => eb.fn.max('version').as('max')).where('name', '=', input.name).executeTakeFirst();
+      const latest = await this.db
+        .selectFrom('workflow_version')
+        .select((eb) => eb.fn.max('version').as('max'))
+        .where('name', '=', input.name)
+        .executeTakeFirst();
       const version = Number(latest?.max ?? 0) + 1;
       const inserted = await this.db
         .insertInto('workflow_version')
-        .values({ name: input.name, version, digest: input.digest, source: input.source, definition: JSON.stringify(input.definition), created_by: input.createdBy, created_at: new Date() })
+        .values({
+          name: input.name,
+          version,
+          digest: input.digest,
+          source: input.source,
+          definition: JSON.stringify(input.definition),
+          created_by: input.createdBy,
+          created_at: new Date(),
+        })
         .onConflict((oc) => oc.doNothing())
         .returningAll()
         .executeTakeFirst();
       if (inserted) return { version: toVersion(inserted), created: true };
     }
-    throw new Error(`could not store a version of workflow ${input.name}: concurrent updates kept conflicting`);
+    throw new Error(
+      `could not store a version of workflow ${input.name}: concurrent updates kept conflicting`,
+    );
   }
 
   async get(name: string, version?: number): Promise<StoredWorkflowVersion | undefined> {
     let query = this.db.selectFrom('workflow_version').selectAll().where('name', '=', name);
-    query = version === undefined ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
+    query =
+      version === undefined
+        ? query.orderBy('version', 'desc').limit(1)
+        : query.where('version', '=', version);
     const row = await query.executeTakeFirst();
     return row ? toVersion(row) : undefined;
   }
 
   async listVersions(name: string): Promise<StoredWorkflowVersion[]> {
-    const rows = await this.db.selectFrom('workflow_version').selectAll().where('name', '=', name).orderBy('version', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('workflow_version')
+      .selectAll()
+      .where('name', '=', name)
+      .orderBy('version', 'desc')
+      .execute();
     return rows.map(toVersion);
   }
 
@@ -51,7 +80,15 @@ export class PostgresWorkflowStore {
     const rows = await this.db
       .selectFrom('workflow_version as w')
       .selectAll('w')
-      .where(({ eb, selectFrom }) => eb('w.version', '=', selectFrom('workflow_version as v').select((e) => e.fn.max('v.version').as('m')).whereRef('v.name', '=', 'w.name')))
+      .where(({ eb, selectFrom }) =>
+        eb(
+          'w.version',
+          '=',
+          selectFrom('workflow_version as v')
+            .select((e) => e.fn.max('v.version').as('m'))
+            .whereRef('v.name', '=', 'w.name'),
+        ),
+      )
       .orderBy('w.name')
       .execute();
     return rows.map(toVersion);

@@ -81,7 +81,9 @@ export const engineTables: Migration = {
         PRIMARY KEY (run_id, step_id, idx)
       )`.execute(db);
     await sql`CREATE INDEX approval_pending ON approval (status) WHERE status = 'pending'`.execute(db);
-    await sql`CREATE TABLE trigger_event (id text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`.execute(db);
+    await sql`CREATE TABLE trigger_event (id text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`.execute(
+      db,
+    );
     await sql`
       CREATE TABLE engine_worker (
         executor_id text PRIMARY KEY,
@@ -93,7 +95,15 @@ export const engineTables: Migration = {
       )`.execute(db);
   },
   async down(db: Kysely<unknown>) {
-    for (const table of ['engine_worker', 'trigger_event', 'approval', 'run_log', 'run_step', 'run', 'workflow_version']) {
+    for (const table of [
+      'engine_worker',
+      'trigger_event',
+      'approval',
+      'run_log',
+      'run_step',
+      'run',
+      'workflow_version',
+    ]) {
       await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
     }
   },

@@ -5,7 +5,10 @@ import { AppError } from '../../kernel/index.js';
  * Applies versioned migrations in name order, once, under kysely's migration lock (so
  * that several Airlock processes starting together against one database are safe).
  */
-export async function migrateToLatest(db: Kysely<unknown>, migrations: Record<string, Migration>): Promise<string[]> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -15,9 +18,13 @@ export async function migrateToLatest(db: Kysely<unknown>, migrations: Record<st
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new AppError('CONFIG_INVALID', `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`, {
-      cause: error,
-    });
+    throw new AppError(
+      'CONFIG_INVALID',
+      `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`,
+      {
+        cause: error,
+      },
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
