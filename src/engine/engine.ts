@@ -211,6 +211,7 @@ export class WorkflowEngine implements EngineService {
     const updated = await this.stores.runs.setStatus(id, 'cancelled', {
       error: { code: 'ABORTED', message: `cancelled by ${actor.subject}` },
     });
+    await this.stores.approvals.cancelPending(id, actor.subject);
     await this.options.cancellation.broadcast(id);
     return toSummary(updated ?? (await this.requireRun(id)));
   }

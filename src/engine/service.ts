@@ -138,7 +138,7 @@ export interface LogLine {
   fields?: Record<string, unknown>;
 }
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'timed-out';
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'timed-out' | 'cancelled';
 
 export interface Approval {
   runId: string;

@@ -3,7 +3,7 @@ import { named } from './registry.js';
 
 export const ApprovalStatusSchema = named(
   'ApprovalStatus',
-  z.enum(['pending', 'approved', 'denied', 'timed-out']),
+  z.enum(['pending', 'approved', 'denied', 'timed-out', 'cancelled']),
 );
 
 export const ApprovalSchema = named(

@@ -59,6 +59,7 @@ function registerList(program: Command, io: CliIo): void {
         'approved',
         'denied',
         'timed-out',
+        'cancelled',
       ]),
     )
     .option('--run <run-id>', 'only this run');

@@ -85,6 +85,18 @@ export class PostgresApprovalStore {
       .executeTakeFirst();
     return row ? toApproval(row) : undefined;
   }
+
+  /** Closes a run's pending approvals (the run was cancelled): nobody can decide them any more. */
+  async cancelPending(runId: string, by: string): Promise<number> {
+    const rows = await this.db
+      .updateTable('approval')
+      .set({ status: 'cancelled', decided_by: by, decided_at: new Date(), reason: 'run cancelled' })
+      .where('run_id', '=', runId)
+      .where('status', '=', 'pending')
+      .returning('step_id')
+      .execute();
+    return rows.length;
+  }
 }
 
 function toApproval(row: {

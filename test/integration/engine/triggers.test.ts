@@ -244,4 +244,23 @@ describeWith('triggers, queues and cancellation with real workers', () => {
     expect(after === undefined || after.status === 'skipped').toBe(true);
     expect((await control.engine.getRun(run.id))?.status).toBe('cancelled');
   });
+
+  it('closes the pending approval of a cancelled run', async () => {
+    await control.engine.applyWorkflow(
+      `${header('gated')}steps:\n  - { id: gate, uses: approval@v1, with: { message: 'ship it?' } }\n  - { id: after, uses: exec@v1, needs: gate, with: { command: ['true'] } }\n`,
+      { actor: ADMIN },
+    );
+    const run = await control.engine.startRun('gated', { actor: ADMIN });
+    await waitFor(
+      'the approval request',
+      async () => (await control.engine.listApprovals({ runId: run.id, status: 'pending' })).length === 1,
+    );
+    await control.engine.cancelRun(run.id, ADMIN);
+    expect(await control.engine.listApprovals({ runId: run.id })).toEqual([
+      expect.objectContaining({ stepId: 'gate', status: 'cancelled', decidedBy: ADMIN.subject }),
+    ]);
+    await expect(
+      control.engine.decide(run.id, { decision: 'approve', reason: 'too late', actor: ADMIN }),
+    ).rejects.toMatchObject({ code: 'ENGINE_APPROVAL_NOT_FOUND' });
+  });
 });
