@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../kernel/index.js';
+import { checkWorkflowSource } from '../../app/workflow-check.js';
 import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
 import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
@@ -18,11 +19,56 @@ interface ShowFlags extends ApiFlags {
 export function registerWorkflowCommand(program: Command, io: CliIo): void {
   const workflow = program
     .command('workflow')
-    .description('Workflow definitions on an Airlock server: apply, list, show, versions');
+    .description(
+      'Workflow definitions: validate files offline; apply, list, show and version them on an Airlock server',
+    );
+  registerValidate(workflow, io);
   registerApply(workflow, io);
   registerList(workflow, io);
   registerShow(workflow, io);
   registerVersions(workflow, io);
+}
+
+function registerValidate(workflow: Command, io: CliIo): void {
+  workflow
+    .command('validate')
+    .description(
+      'Check workflow files offline, as a server would before storing them (schema, expressions, steps, ' +
+        'triggers, action names); every problem is printed with file, line and column. Exit code 2 when one is invalid.',
+    )
+    .argument('<file...>', 'workflow YAML files')
+    .option('--json', 'print a JSON array of results')
+    .action(async (files: string[], flags: { json?: boolean }, self: Command) => {
+      const results: { file: string; valid: boolean; name?: string; steps?: number; problems?: unknown }[] =
+        [];
+      const failures: unknown[] = [];
+      for (const file of files) {
+        try {
+          const definition = checkWorkflowSource(await readSource(file), file);
+          results.push({ file, valid: true, name: definition.name, steps: definition.steps.length });
+          if (!flags.json)
+            print(
+              io.stdout,
+              `${file}: ok (workflow ${definition.name}, ${plural(definition.steps.length, 'step')}, ` +
+                `triggers: ${definition.on.map((t) => t.type).join(', ')})`,
+            );
+        } catch (error) {
+          failures.push(error);
+          results.push({
+            file,
+            valid: false,
+            problems: error instanceof AppError ? (error.details?.problems ?? error.message) : String(error),
+          });
+          if (!flags.json) io.stderr.write(`${formatError(error, Boolean(io.env.AIRLOCK_DEBUG))}\n`);
+        }
+      }
+      if (flags.json) writeJson(io, results);
+      if (failures.length > 0) setExitCode(self, exitCodeFor(failures[0]));
+    });
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function registerApply(workflow: Command, io: CliIo): void {
