@@ -14,6 +14,7 @@ import type { ActionDefinition } from '../src/engine/actions/contract.js';
 import { createLogger } from '../src/kernel/index.js';
 
 const RUNS = 1000;
+const STARTERS = 8;
 
 const noop: ActionDefinition<Record<string, unknown>, Record<string, unknown>> = {
   name: 'bench/noop',
@@ -50,8 +51,17 @@ const benchmark: Benchmark = {
       const actor = { subject: 'user:bench', roles: ['admin' as const] };
       await running.engine.applyWorkflow(WORKFLOW, { actor });
       const started = performance.now();
+      // Runs are started by several API clients at once, as a server sees them.
       const ids: string[] = [];
-      for (let i = 0; i < RUNS; i++) ids.push((await running.engine.startRun('noop3', { actor })).id);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: STARTERS }, async () => {
+          while (next < RUNS) {
+            next++;
+            ids.push((await running.engine.startRun('noop3', { actor })).id);
+          }
+        }),
+      );
       const enqueued = performance.now();
       for (;;) {
         const left = await running.engine.listRuns({ workflow: 'noop3', status: 'queued', limit: 1 });
@@ -80,7 +90,7 @@ const benchmark: Benchmark = {
         ['measure', 'airlock', 'target', 'peer (Custos)'],
         ['runs succeeded', `${succeeded}/${RUNS}`, `${RUNS}/${RUNS}`, ''],
         ['throughput (runs/s)', (RUNS / seconds).toFixed(1), '≥ 50', '10K runs/day ≈ 0.12'],
-        ['starting 1,000 runs (API side)', `${(enqueued - started).toFixed(0)} ms`, '', ''],
+        [`starting ${RUNS} runs (${STARTERS} clients)`, `${(enqueued - started).toFixed(0)} ms`, '', ''],
         ['step dispatch p50', `${percentile(dispatch, 50)} ms`, '', ''],
         ['step dispatch p95', `${percentile(dispatch, 95)} ms`, '< 50 ms', '< 1 s'],
         [
