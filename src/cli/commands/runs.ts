@@ -218,7 +218,7 @@ function describeRun(run: RunDetailBody): string {
         s.index === undefined ? s.stepId : `${s.stepId}[${s.index}]`,
         s.uses,
         s.status,
-        String(s.attempt),
+        s.attempt > 0 ? String(s.attempt) : '',
         runDuration(s),
         s.error ? `${s.error.message} [${s.error.code}]` : '',
       ]),

@@ -2,6 +2,12 @@ import { DBOS, type WorkflowHandle } from '@dbos-inc/dbos-sdk';
 import type { ChildCall, ChildHandle, DurableContext } from '../runtime/index.js';
 
 /**
+ * How often a parent polls for its children's results. DBOS's default (1 s) would add up to a
+ * second per finished child to every fan-out; a query every 100 ms per waiting parent is cheap.
+ */
+const RESULT_POLL = { pollingIntervalMs: 100 };
+
+/**
  * The run interpreter's durable operations over DBOS Transact: steps are `runStep`
  * checkpoints, children are workflows with deterministic ids (optionally on a queue),
  * `waitFirst`, `recv` and `sleep` are DBOS's recorded operations.
@@ -32,12 +38,15 @@ export class DbosDurableContext implements DurableContext {
   }
 
   async waitFirst(handles: ChildHandle[]): Promise<ChildHandle> {
-    const first = await DBOS.waitFirst(handles.map((h) => this.handleOf(h.id)));
+    const first = await DBOS.waitFirst(
+      handles.map((h) => this.handleOf(h.id)),
+      RESULT_POLL,
+    );
     return { id: first.workflowID };
   }
 
   result<T>(handle: ChildHandle): Promise<T> {
-    return this.handleOf(handle.id).getResult() as Promise<T>;
+    return this.handleOf(handle.id).getResult(RESULT_POLL) as Promise<T>;
   }
 
   recv<T>(topic: string, timeoutMs: number): Promise<T | null> {

@@ -303,7 +303,7 @@ export class Copier implements GraphCopier {
       referrers: job.referrers,
     };
     if (job.options.dryRun) result.plan = job.plan;
-    this.logger.info(
+    this.logger.debug(
       { source, destination, digest: root.digest, status, ...job.stats },
       'image copy finished',
     );

