@@ -1,5 +1,6 @@
 // Bundles the CLI into one file (docs/decisions/0006-bundled-cli.md):
 // `node scripts/bundle.mjs [OUTFILE]`, default dist/airlock.mjs.
+import process from 'node:process';
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
