@@ -21,7 +21,8 @@ if (existsSync(bundle) && !newerThan(sources, statSync(bundle).mtimeMs)) {
 function newerThan(dir, time) {
   if (!existsSync(dir)) return false;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > time) return true;
+    if (entry.isFile() && statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > time)
+      return true;
   }
   return false;
 }
