@@ -9,6 +9,7 @@ import {
 } from '../oci/copy/index.js';
 import { type TargetSpec, formatRepository, parseTargetSpec } from '../oci/ref/index.js';
 import type { RegistrySession } from '../oci/remote/index.js';
+import { LayoutStores } from '../oci/layout/index.js';
 import { openDestination, openSource } from './registry-access.js';
 
 export interface CopySpec {
@@ -46,11 +47,13 @@ export async function copyImages(specs: CopySpec[], options: CopyServiceOptions)
   const copier = new Copier({ concurrency: options.concurrency, onEvent: options.onEvent });
   const reports: CopyReport[] = specs.map((spec) => ({ ...spec }));
   const items: { item: CopyItem; index: number }[] = [];
+  // Several images into (or out of) one layout share its store, so that no tag is lost.
+  const layouts = new LayoutStores();
   await Promise.all(
     parsed.map(async ({ source, destination }, index) => {
       try {
-        const from = await openSource(source, options.session, options.signal);
-        const to = await openDestination(destination, options.session, from.tag, options.signal);
+        const from = await openSource(source, options.session, options.signal, layouts);
+        const to = await openDestination(destination, options.session, from.tag, options.signal, layouts);
         items.push({
           item: { source: from.target, reference: from.reference, destination: to.target, tag: to.tag },
           index,

@@ -1,6 +1,6 @@
 import { AppError, type Logger } from '../kernel/index.js';
 import type { ReadOnlyTarget, Target } from '../oci/content/index.js';
-import { OciLayoutStore } from '../oci/layout/index.js';
+import { LayoutStores, type OciLayoutStore } from '../oci/layout/index.js';
 import { type ImageReference, type TargetSpec, formatReference, referenceTarget } from '../oci/ref/index.js';
 import { defaultCredentialProvider } from '../oci/remote/credentials/index.js';
 import { RegistrySession, type RegistrySessionOptions } from '../oci/remote/index.js';
@@ -35,8 +35,9 @@ export async function openSource(
   spec: TargetSpec,
   session: RegistrySession,
   signal?: AbortSignal,
+  layouts?: LayoutStores,
 ): Promise<OpenedSource> {
-  return openImage(spec, session, signal);
+  return openImage(spec, session, signal, layouts);
 }
 
 export interface OpenedImage extends OpenedSource {
@@ -51,12 +52,13 @@ export async function openImage(
   spec: TargetSpec,
   session: RegistrySession,
   signal?: AbortSignal,
+  layouts: LayoutStores = new LayoutStores(),
 ): Promise<OpenedImage> {
   if (spec.kind === 'remote') {
     const target = await session.repository(spec.reference);
     return { target, reference: referenceTarget(spec.reference), ...tagOf(spec.reference) };
   }
-  const target = await OciLayoutStore.open(spec.path, { signal });
+  const target = await layouts.open(spec.path, { signal });
   const reference = spec.digest ?? spec.tag ?? onlyTag(await firstTags(target), spec.path);
   return { target, reference, ...(spec.tag ? { tag: spec.tag } : spec.digest ? {} : { tag: reference }) };
 }
@@ -77,6 +79,7 @@ export async function openDestination(
   session: RegistrySession,
   sourceTag: string | undefined,
   signal?: AbortSignal,
+  layouts: LayoutStores = new LayoutStores(),
 ): Promise<OpenedDestination> {
   if (spec.kind === 'remote') {
     if (spec.reference.digest && !spec.reference.tag) {
@@ -87,7 +90,7 @@ export async function openDestination(
     }
     return { target: await session.repository(spec.reference), tag: spec.reference.tag ?? sourceTag };
   }
-  const target = await OciLayoutStore.open(spec.path, { create: true, signal });
+  const target = await layouts.open(spec.path, { create: true, signal });
   return { target, tag: spec.tag ?? sourceTag };
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -209,6 +209,28 @@ describeWith('airlock CLI against real registries', () => {
       env,
     );
     expect(config.stdout).toMatch(/Platform +linux\/arm64/);
+  });
+
+  it('copies several images into one OCI layout in one run, keeping every tag', async () => {
+    const layout = join(temp.path, 'several-layout');
+    const list = join(temp.path, 'to-layout.txt');
+    await writeFile(
+      list,
+      ['1.0.0', '1.1.0', '1.2.0']
+        .map((tag) => `${source.host}/library/app:${tag} oci:${layout}:${tag}`)
+        .join('\n'),
+    );
+    const run = await runCli(['copy', '-f', list], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+      manifests: { annotations?: Record<string, string> }[];
+    };
+    expect(index.manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name']).sort()).toEqual([
+      '1.0.0',
+      '1.1.0',
+      '1.2.0',
+    ]);
   });
 
   it('lists the repositories of a registry, page by page', async () => {

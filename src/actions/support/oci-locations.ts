@@ -1,7 +1,7 @@
 import type { ActionContext } from '../../engine/actions/contract.js';
 import { AppError } from '../../kernel/index.js';
 import type { Deleter, Target } from '../../oci/content/index.js';
-import { OciLayoutStore } from '../../oci/layout/index.js';
+import { LayoutStores } from '../../oci/layout/index.js';
 import {
   type TargetSpec,
   DEFAULT_TAG,
@@ -93,9 +93,10 @@ export async function openTarget(
   spec: TargetSpec,
   context: ActionContext,
   options: OpenTargetOptions = {},
+  layouts: LayoutStores = new LayoutStores(),
 ): Promise<OpenedTarget> {
   if (spec.kind === 'remote') return registrySession(context).repository(spec.reference);
-  return OciLayoutStore.open(spec.path, { create: options.create ?? false, signal: context.signal });
+  return layouts.open(spec.path, { create: options.create ?? false, signal: context.signal });
 }
 
 /**
@@ -104,11 +105,13 @@ export async function openTarget(
  */
 export class TargetCache {
   private readonly opened = new Map<string, Promise<OpenedTarget>>();
+  private readonly layouts = new LayoutStores();
 
   constructor(private readonly context: ActionContext) {}
 
   open(spec: TargetSpec, options: OpenTargetOptions = {}): Promise<OpenedTarget> {
-    const key = spec.kind === 'remote' ? `remote:${formatRepository(spec.reference)}` : `layout:${spec.path}`;
+    if (spec.kind === 'layout') return openTarget(spec, this.context, options, this.layouts);
+    const key = formatRepository(spec.reference);
     let target = this.opened.get(key);
     if (!target) {
       target = openTarget(spec, this.context, options);

@@ -52,6 +52,9 @@ export async function executeApproval(
     attempt: 1,
   };
   await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:request`, async () => {
+    // The run shows as waiting before the approval is listed: whoever sees the request sees the wait.
+    await env.recorder.stepState({ ...base, status: 'waiting', started: true, error: null });
+    await env.recorder.runWaiting(plan.runId, true);
     await env.recorder.requestApproval({
       runId: plan.runId,
       stepId: step.id,
@@ -61,8 +64,6 @@ export async function executeApproval(
       timeoutAt: new Date(Date.now() + timeoutMs),
       waiter: ctx.workflowId,
     });
-    await env.recorder.stepState({ ...base, status: 'waiting', started: true, error: null });
-    await env.recorder.runWaiting(plan.runId, true);
   });
   const message = await ctx.recv<ApprovalMessage>(approvalTopic(step.id, index), timeoutMs);
   return ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:decision`, async () => {
