@@ -37,6 +37,18 @@ describe('redactText: authorization values', () => {
     expect(redacted).toBe(`Authorization: Bearer ${REDACTED} and Basic ${REDACTED}`);
   });
 
+  it('redacts credentials whatever the case of the scheme', () => {
+    expect(redactText('authorization: bearer abcdefgh12345678')).toBe(`authorization: bearer ${REDACTED}`);
+    expect(redactText('BASIC YWxpY2U6czNjcmV0')).toBe(`BASIC ${REDACTED}`);
+  });
+
+  it("redacts Airlock's API tokens anywhere in text", () => {
+    const token = `airlock_${'a1B2c3D4e5'.repeat(4)}123456789`;
+    expect(redactText(`export AIRLOCK_TOKEN=${token} # mine`)).toBe(
+      `export AIRLOCK_TOKEN=airlock_${REDACTED} # mine`,
+    );
+  });
+
   it('keeps short words after the scheme (challenge text)', () => {
     const text = 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io"';
     expect(redactText(text)).toBe(text);
