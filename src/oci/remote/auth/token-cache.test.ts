@@ -82,6 +82,21 @@ describe('TokenCache', () => {
     expect((await cache.get(KEY, source.fetch)).token).toBe('token-1');
   });
 
+  it('keeps using a token whose early refresh failed until it expires', async () => {
+    const clock = new FakeClock();
+    const cache = new TokenCache(clock);
+    const source = fetcher(clock, 300);
+    await cache.get(KEY, source.fetch);
+    const failing = async (): Promise<CachedToken> => {
+      await Promise.resolve();
+      throw new Error('token endpoint down');
+    };
+    clock.advance(290_000); // in the refresh window, 10 s before expiry
+    expect((await cache.get(KEY, failing)).token).toBe('token-1');
+    clock.advance(10_000); // expired: the failure is the caller's
+    await expect(cache.get(KEY, failing)).rejects.toThrow('token endpoint down');
+  });
+
   it('invalidates only the token the registry rejected', async () => {
     const clock = new FakeClock();
     const cache = new TokenCache(clock);

@@ -31,10 +31,18 @@ export class TokenCache {
     const running = this.inflight.get(key);
     if (running) return running;
     const pending = fetch()
-      .then((token) => {
-        this.tokens.set(key, token);
-        return token;
-      })
+      .then(
+        (token) => {
+          this.tokens.set(key, token);
+          return token;
+        },
+        (error: unknown) => {
+          // An early refresh that failed leaves a token that still works: use it until it expires.
+          const current = this.tokens.get(key);
+          if (current && this.clock.now() < current.expiresAt) return current;
+          throw error;
+        },
+      )
       .finally(() => this.inflight.delete(key));
     this.inflight.set(key, pending);
     return pending;
