@@ -57,6 +57,9 @@ export interface AdvisoryMatch {
 /** Notices of one code beyond this many are summarised: ten thousand unparseable versions must not make ten thousand notices. */
 const MAX_NOTICES_PER_CODE = 20;
 
+/** Packages looked up per database query. */
+const TARGETS_PER_LOOKUP = 2000;
+
 /** Matches packages (of one image platform, whose OS is `os`) against the database behind `reader`. */
 export async function matchPackages(
   packages: readonly Package[],
@@ -78,9 +81,17 @@ export async function matchPackages(
       `${count} package${count === 1 ? '' : 's'} not matched: ${reason}`,
     );
   }
-  const entries = await reader.findAffected(lookupKeys(targets), options);
-  throwIfAborted(options.signal);
-  const matches = findAdvisoryMatches(targets, entries, packages, notices);
+  // In slices, so that only the entries that matched outlive their slice: candidates are
+  // usually several times the findings.
+  const matches: AdvisoryMatch[] = [];
+  let candidates = 0;
+  for (let start = 0; start < targets.length; start += TARGETS_PER_LOOKUP) {
+    const slice = targets.slice(start, start + TARGETS_PER_LOOKUP);
+    const entries = await reader.findAffected(lookupKeys(slice), options);
+    throwIfAborted(options.signal);
+    candidates += entries.length;
+    for (const match of findAdvisoryMatches(slice, entries, packages, notices)) matches.push(match);
+  }
   const ids = [...new Set(matches.map((m) => m.advisoryId))];
   const advisories = new Map((await reader.findAdvisories(ids, options)).map((a) => [a.id, a]));
   const findings = buildFindings(packages, matches, advisories);
@@ -90,7 +101,7 @@ export async function matchPackages(
     stats: {
       packages: packages.length,
       matchable: targets.length,
-      candidates: entries.length,
+      candidates,
       advisories: ids.length,
     },
   };
