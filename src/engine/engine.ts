@@ -164,7 +164,9 @@ export class WorkflowEngine implements EngineService {
       startedBy: options.actor.subject,
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
     });
-    if (created) await enqueueRun(run.id);
+    // A run found by its idempotency key that is still queued may have lost its enqueue
+    // (a crash in between, or a replayed trigger step): enqueueing by run id is idempotent.
+    if (created || run.status === 'queued') await enqueueRun(run.id);
     return toSummary(run);
   }
 

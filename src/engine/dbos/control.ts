@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { getExecutor } from '@dbos-inc/dbos-sdk/internal/dbos';
 import { validateCrontab, validateTimezone } from '@dbos-inc/dbos-sdk/internal/scheduler/crontab';
@@ -5,9 +6,20 @@ import { RUN_QUEUE, runWorkflowFn, scheduledFn } from './runtime.js';
 
 export { ensureQueue, type QueueLimits } from './queues.js';
 
+/**
+ * The execution context of this module's loading: no DBOS workflow or step. Runs started by
+ * triggers (a schedule's firing, a run that finished) are started from inside durable steps,
+ * where DBOS refuses to start workflows; a run is an independent top-level workflow, so it is
+ * started from outside. Starting is idempotent (the run id is the workflow id), so a replayed
+ * step starts nothing twice.
+ */
+const outsideDurableContext = AsyncLocalStorage.snapshot();
+
 /** Starts (or, with the same id, finds) a run's durable workflow on the run queue. */
 export async function enqueueRun(runId: string): Promise<void> {
-  await DBOS.startWorkflow(runWorkflowFn, { workflowID: runId, queueName: RUN_QUEUE })(runId);
+  await outsideDurableContext(() =>
+    DBOS.startWorkflow(runWorkflowFn, { workflowID: runId, queueName: RUN_QUEUE })(runId),
+  );
 }
 
 export async function cancelRunWorkflow(runId: string): Promise<void> {

@@ -110,6 +110,15 @@ describeWith('triggers, queues and cancellation with real workers', () => {
     expect(runs.length).toBeLessThanOrEqual(5);
     expect(new Set(ticks).size).toBe(ticks.length);
     for (const tick of ticks) expect(new Date(tick).getUTCSeconds() % 2).toBe(0);
+    // Scheduled runs start at once, not when the supervisor finds them lost.
+    await waitFor(
+      'the scheduled runs to finish',
+      async () =>
+        (await control.engine.listRuns({ workflow: 'ticker', limit: 100 })).every(
+          (r) => r.status === 'succeeded',
+        ),
+      10_000,
+    );
   });
 
   it('holds a rate-limited registry queue to its limit across workers', async () => {
@@ -215,6 +224,8 @@ describeWith('triggers, queues and cancellation with real workers', () => {
       type: 'workflow',
       event: { run: run.id, workflow: 'first', status: 'succeeded' },
     });
+    const second = await waitFor('the second run to finish', done(followers[0]!.id), 10_000);
+    expect(second.status).toBe('succeeded');
   });
 
   it('cancels a running run, stopping its command', async () => {
