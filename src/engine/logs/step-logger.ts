@@ -1,3 +1,4 @@
+import { secretMasker } from '../runtime/secret-mask.js';
 import { Writable } from 'node:stream';
 import { type Logger, createLogger } from '../../kernel/index.js';
 import type { NewLogLine } from '../../store/index.js';
@@ -39,8 +40,7 @@ export class StepLogSink {
     logger: Logger;
     flush(): Promise<void>;
   } {
-    const secrets = context.secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-    const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+    const redact = secretMasker(context.secrets);
     const destination = new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
         this.accept(chunk.toString('utf8'), context, redact);

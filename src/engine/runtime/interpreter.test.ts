@@ -39,6 +39,24 @@ outputs:
     expect(recorder.status('b')).toBe('succeeded');
   });
 
+  it('masks secret values in step outputs, in what later steps see and in run outputs', async () => {
+    const { outcome, recorder } = await run(`steps:
+  - id: leak
+    uses: test/echo@v1
+    with: { header: 'Bearer \${{ secrets.token }}', nested: ['\${{ secrets.token }}'] }
+  - id: next
+    uses: test/echo@v1
+    with: { seen: '\${{ steps.leak.outputs.header }}' }
+outputs:
+  direct: '\${{ secrets.token }}'
+  passed: '\${{ steps.next.outputs.seen }}'
+`);
+    expect(outcome).toEqual({ ok: true, value: { direct: '***', passed: 'Bearer ***' } });
+    expect(recorder.steps.get('leak')?.outputs).toEqual({ header: 'Bearer ***', nested: ['***'] });
+    expect(JSON.stringify([...recorder.steps.values()])).not.toContain('s3cr3t-value');
+    expect(JSON.stringify(recorder.runs.get('run-1'))).not.toContain('s3cr3t-value');
+  });
+
   it('runs independent steps in parallel as children and joins them', async () => {
     const { outcome, runtime, recorder } = await run(`steps:
   - { id: left, uses: test/echo@v1, with: { v: 1 } }

@@ -1,3 +1,4 @@
+import { maskSecrets, secretMasker } from './secret-mask.js';
 import type { ChildCall, DurableContext, FailureInfo, Outcome, SerializedScope } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
 import { evaluate } from './expressions.js';
@@ -72,9 +73,12 @@ export async function executeRun(
   }
   let outputs: Record<string, unknown>;
   try {
-    outputs = evaluate(env, plan.definition.outputs, scope, 'outputs') as Record<string, unknown>;
+    outputs = maskSecrets(
+      evaluate(env, plan.definition.outputs, scope, 'outputs') as Record<string, unknown>,
+      secretMasker(Object.values(env.secrets())),
+    );
   } catch (error) {
-    const problem = toFailure(error);
+    const problem = maskSecrets(toFailure(error), secretMasker(Object.values(env.secrets())));
     await ctx.step('finish', () => env.recorder.runFinished(runId, 'failed', { error: problem }));
     return { ok: false, error: problem };
   }
