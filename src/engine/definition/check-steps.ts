@@ -1,8 +1,9 @@
+import { approvalInputProblems } from './approval-input.js';
 import { cycleMessage } from './dag.js';
 import { expressionReferences, stepIdsOf, templateReferences } from './expression/references.js';
 import { findCycle } from './graph.js';
 import type { ProblemList } from './problems.js';
-import { rawSteps, type RawStep } from './raw-document.js';
+import { isRecord, rawSteps, type RawStep } from './raw-document.js';
 import { nearest } from './suggest.js';
 import type { TemplatedValue } from './types.js';
 import { USES_PATTERN } from './names.js';
@@ -38,6 +39,21 @@ export function checkSteps(
   }
   checkCycles(steps, ids, problems);
   if (actions !== undefined) checkActions(steps, actions, problems);
+  checkApprovals(steps, problems);
+}
+
+/** `approval@v1` is the engine's own: its literal `with` values are checked now, not days later. */
+function checkApprovals(steps: readonly RawStep[], problems: ProblemList): void {
+  for (const step of steps) {
+    if (step.uses !== 'approval@v1' || !isRecord(step.with)) continue;
+    const literal = Object.fromEntries(Object.entries(step.with).filter(([, value]) => !isTemplated(value)));
+    for (const problem of approvalInputProblems(literal))
+      problems.add([...step.path, 'with', ...problem.path], problem.message);
+  }
+}
+
+function isTemplated(value: unknown): boolean {
+  return JSON.stringify(value)?.includes('${{') ?? false;
 }
 
 export function unknownStepMessage(id: string, ids: Iterable<string>): string {

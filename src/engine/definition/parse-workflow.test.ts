@@ -225,6 +225,32 @@ describe('parseWorkflow: steps', () => {
   });
 });
 
+describe('parseWorkflow: approval steps', () => {
+  it('checks the literal approval inputs when the definition is applied', () => {
+    const source = workflow(
+      [
+        'steps:',
+        '  - id: gate',
+        '    uses: approval@v1',
+        "    with: { approvers: 'role:approver', timeout: 2 seconds, onTimout: approve }",
+        '',
+      ].join('\n'),
+    );
+    expect(problems(source)).toEqual([
+      'mirror.yaml:7:11: steps[0].with: unknown field "onTimout": approval@v1 takes approvers, message, timeout, timeoutMs, onTimeout',
+      "mirror.yaml:7:24: steps[0].with.approvers: a list of approvers, e.g. ['role:approver', 'user:alice']",
+      expect.stringMatching(/^mirror\.yaml:7:50: steps\[0\]\.with\.timeout: "2 seconds" is not a duration/),
+    ]);
+  });
+
+  it('leaves templated values to run time', () => {
+    const source = workflow(
+      "inputs:\n  who: { type: string }\nsteps:\n  - { id: gate, uses: approval@v1, with: { approvers: ['${{ inputs.who }}'], timeout: 1h } }\n",
+    );
+    expect(problems(source)).toEqual([]);
+  });
+});
+
 describe('parseWorkflow: triggers', () => {
   it('validates cron fields, ranges, names and time zones', () => {
     expect(

@@ -1,18 +1,11 @@
-import { parseDuration } from '../definition/index.js';
+import {
+  approvalInputProblems,
+  approvalInputSchema,
+  approvalTimeoutMs,
+} from '../definition/approval-input.js';
 import type { StepDefinition } from '../definition/types.js';
 import type { DurableContext, Outcome } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
-
-/** What an `approval@v1` step takes (already evaluated). */
-export interface ApprovalInput {
-  approvers?: string[];
-  message?: string;
-  /** How long to wait: a duration (`72h`, `30m`); default 72 h. */
-  timeout?: string;
-  /** The same in milliseconds. */
-  timeoutMs?: number;
-  onTimeout?: 'approve' | 'deny';
-}
 
 /** What the API sends to the waiting workflow. */
 export interface ApprovalMessage {
@@ -38,12 +31,8 @@ export async function executeApproval(
   plan: RunPlan,
   step: StepDefinition,
   index: number | undefined,
-  input: ApprovalInput,
+  raw: unknown,
 ): Promise<Outcome<Record<string, unknown>>> {
-  const timeoutMs =
-    input.timeoutMs ??
-    (input.timeout ? parseDuration(input.timeout) : undefined) ??
-    DEFAULT_APPROVAL_TIMEOUT_MS;
   const base = {
     runId: plan.runId,
     stepId: step.id,
@@ -51,6 +40,31 @@ export async function executeApproval(
     uses: step.uses,
     attempt: 1,
   };
+  const parsed = approvalInputSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const where = `${step.id}${index === undefined ? '' : `[${index}]`}`;
+    const problems = approvalInputProblems(raw)
+      .map((p) => `${p.path.length > 0 ? `${p.path.join('.')}: ` : ''}${p.message}`)
+      .join('; ');
+    const error = {
+      code: 'ENGINE_INPUT_INVALID',
+      message: `step ${where}: invalid input for approval@v1: ${problems}`,
+      retryable: false,
+      step: step.id,
+    };
+    await ctx.step(`${where}:invalid`, () =>
+      env.recorder.stepState({
+        ...base,
+        status: 'failed',
+        started: true,
+        finished: true,
+        error: { code: error.code, message: error.message },
+      }),
+    );
+    return { ok: false, error };
+  }
+  const input = parsed.data;
+  const timeoutMs = approvalTimeoutMs(input) ?? DEFAULT_APPROVAL_TIMEOUT_MS;
   await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:request`, async () => {
     // The run shows as waiting before the approval is listed: whoever sees the request sees the wait.
     await env.recorder.stepState({ ...base, status: 'waiting', started: true, error: null });

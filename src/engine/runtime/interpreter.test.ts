@@ -194,6 +194,20 @@ outputs:
     expect(await running).toEqual({ ok: true, value: { by: 'user:alice' } });
   });
 
+  it('fails an approval step whose evaluated input is invalid, saying what is wrong', async () => {
+    const { outcome, recorder } = await run(`inputs:
+  who: { type: string, default: alice }
+steps:
+  - { id: gate, uses: approval@v1, with: { approvers: ['\${{ inputs.who }}'] } }
+`);
+    expect(!outcome.ok && outcome.error).toMatchObject({
+      code: 'ENGINE_INPUT_INVALID',
+      message: expect.stringContaining('approvers.0: an approver is "role:<role>" or "user:<name>"'),
+    });
+    expect(recorder.approvals).toHaveLength(0);
+    expect(recorder.steps.get('gate')?.status).toBe('failed');
+  });
+
   it('fails a denied approval and takes the time-out default when nobody decides', async () => {
     const denied = memoryEnvironment(
       `${header}steps:\n  - { id: gate, uses: approval@v1, with: { timeoutMs: 5000 } }\n`,

@@ -1,5 +1,5 @@
 import type { StepDefinition } from '../definition/types.js';
-import { type ApprovalInput, executeApproval } from './approval.js';
+import { executeApproval } from './approval.js';
 import { runAttempt } from './attempt.js';
 import type { DurableContext, Outcome, SerializedScope } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
@@ -48,8 +48,7 @@ export async function executeItem(
     );
     return { ok: false, error: failure };
   }
-  if (step.uses === 'approval@v1')
-    return executeApproval(ctx, env, plan, step, index, input as ApprovalInput);
+  if (step.uses === 'approval@v1') return executeApproval(ctx, env, plan, step, index, input);
   const attempts = step.retry?.attempts ?? 1;
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts;

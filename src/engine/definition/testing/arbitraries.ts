@@ -99,7 +99,8 @@ function stepAt(index: number, earlier: readonly string[]): fc.Arbitrary<StepDef
       const step: StepDefinition = {
         id: `s${index}`,
         uses: raw.uses,
-        with: raw.with,
+        // approval@v1's literal inputs are checked against its own schema.
+        with: raw.uses === 'approval@v1' ? { approvers: ['role:approver'], timeout: '1h' } : raw.with,
         needs: raw.needs,
         continueOnError: raw.continueOnError,
         env: raw.env,
