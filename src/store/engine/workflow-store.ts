@@ -12,28 +12,21 @@ export interface StoredWorkflowVersion {
   createdBy: string;
 }
 
-/** Workflow definitions by immutable version; the same source text never makes a second version. */
+/**
+ * Workflow definitions by immutable version. Storing the latest version's text again changes
+ * nothing; any other text (an older version's included: a rollback) becomes the next version.
+ */
 export class PostgresWorkflowStore {
   constructor(private readonly db: Kysely<AirlockSchema>) {}
 
-  /** Stores a version unless one with the same digest exists; concurrent applies of one name get distinct versions. */
+  /** Stores a version unless the latest has the same digest; concurrent applies of one name get distinct versions. */
   async insertVersion(
     input: Omit<StoredWorkflowVersion, 'version' | 'createdAt'>,
   ): Promise<{ version: StoredWorkflowVersion; created: boolean }> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.db
-        .selectFrom('workflow_version')
-        .selectAll()
-        .where('name', '=', input.name)
-        .where('digest', '=', input.digest)
-        .executeTakeFirst();
-      if (existing) return { version: toVersion(existing), created: false };
-      const latest = await this.db
-        .selectFrom('workflow_version')
-        .select((eb) => eb.fn.max('version').as('max'))
-        .where('name', '=', input.name)
-        .executeTakeFirst();
-      const version = Number(latest?.max ?? 0) + 1;
+      const latest = await this.get(input.name);
+      if (latest?.digest === input.digest) return { version: latest, created: false };
+      const version = (latest?.version ?? 0) + 1;
       const inserted = await this.db
         .insertInto('workflow_version')
         .values({

@@ -4,6 +4,7 @@ import { scanResults } from './0002-scan-results.js';
 import { apiTokens } from './0100-api-tokens.js';
 import { auditLog } from './0101-audit-log.js';
 import { engineTables } from './0200-engine.js';
+import { workflowRollback } from './0201-workflow-rollback.js';
 
 /**
  * Every migration, by name; names sort in the order they apply. A migration is never
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0100_api_tokens': apiTokens,
   '0101_audit_log': auditLog,
   '0200_engine': engineTables,
+  '0201_workflow_rollback': workflowRollback,
 };
