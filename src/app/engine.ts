@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { builtinActions } from '../actions/index.js';
 import { type ActionDefinition, ActionRegistry } from '../engine/actions/contract.js';
 import { CancellationHub } from '../engine/cancellation.js';
@@ -69,6 +70,9 @@ const DEFAULT_REGISTRY_QUEUE: QueueLimits = { concurrency: 8 };
  */
 export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
   const { logger } = options;
+  // Configuration first: a mistake in it must stop nothing half-started.
+  const supervision = { ...supervisionFromEnv(options.env), ...options.supervision };
+  const queues = { ...queuesFromEnv(options.env), ...options.queues };
   // Every run in flight writes its step states: the pool follows the run concurrency.
   const database = await openAirlockDatabase({
     dataDir: options.dataDir,
@@ -76,77 +80,85 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     logger,
     maxConnections: Math.max(10, Math.ceil((options.runConcurrency ?? 16) / 2)),
   });
-  const stores = {
-    workflows: new PostgresWorkflowStore(database.db),
-    runs: new PostgresRunStore(database.db),
-    logs: new PostgresLogStore(database.db),
-    approvals: new PostgresApprovalStore(database.db),
-    events: new PostgresEventStore(database.db),
-  };
-  const actions = new ActionRegistry();
-  for (const action of builtinActions()) actions.register(action);
-  for (const action of options.extraActions ?? []) actions.register(action);
-  const registries = createRegistrySession({
-    env: options.env,
-    insecure: options.insecureRegistries,
-    logger,
-  });
-  const cancellation = new CancellationHub(database.connectionString, logger);
-  await cancellation.start();
-  const engine = new WorkflowEngine({ stores, actions, cancellation, logger });
-  const secrets = secretsFromEnv(options.env);
-  const environment: RunEnvironment = {
-    loadPlan: (runId) => engine.loadPlan(runId),
-    recorder: new StoreRecorder(stores.runs, stores.approvals, (runId, status) =>
-      engine.onRunFinished(runId, status),
-    ),
-    logs: new StepLogSink(stores.logs, logger),
-    actions,
-    services: { ...options.services, registries },
-    secrets: () => secrets,
-    processEnv: () => ({}),
-    cancellation: (runId) => cancellation.signal(runId),
-    logger,
-    queueFor: (step, input) => actions.get(step.uses)?.queue?.(input),
-  };
-  const workerId = options.workerId ?? (await stableWorkerId(options.dataDir));
-  await launchDbos({
-    systemDatabaseUrl: database.connectionString,
-    executorId: workerId,
-    applicationVersion: ENGINE_APPLICATION_VERSION,
-    logger,
-    environment,
-    runConcurrency: options.runConcurrency ?? 16,
-    queuePollingMs: options.queuePollingMs ?? 100,
-    onSchedule: (date, context) => engine.onSchedule(date, context),
-    queues: (name) => queues[name] ?? (name.startsWith('registry:') ? DEFAULT_REGISTRY_QUEUE : {}),
-    executeRuns: options.executeRuns ?? true,
-  });
-  await engine.syncSchedules();
-  const supervision = { ...supervisionFromEnv(options.env), ...options.supervision };
-  const queues = { ...queuesFromEnv(options.env), ...options.queues };
-  const supervisor = new Supervisor({
-    executorId: workerId,
-    workers: new PostgresWorkerStore(database.db),
-    runs: stores.runs,
-    redispatch: (id) => engine.redispatch(id),
-    logger,
-    ...supervision,
-  });
-  await supervisor.start();
-  logger.info({ worker: workerId, database: database.location }, 'workflow engine started');
-  return {
-    engine,
-    database,
-    workerId,
-    stop: async () => {
-      await supervisor.stop();
-      await shutdownDbos();
-      await cancellation.stop();
-      await registries.close();
-      await database.close();
-    },
-  };
+  // What has started, stopped in reverse if a later part fails to start.
+  const started: (() => Promise<unknown>)[] = [() => database.close()];
+  try {
+    const stores = {
+      workflows: new PostgresWorkflowStore(database.db),
+      runs: new PostgresRunStore(database.db),
+      logs: new PostgresLogStore(database.db),
+      approvals: new PostgresApprovalStore(database.db),
+      events: new PostgresEventStore(database.db),
+    };
+    const actions = new ActionRegistry();
+    for (const action of builtinActions()) actions.register(action);
+    for (const action of options.extraActions ?? []) actions.register(action);
+    const registries = createRegistrySession({
+      env: options.env,
+      insecure: options.insecureRegistries,
+      logger,
+    });
+    started.push(() => registries.close());
+    const cancellation = new CancellationHub(database.connectionString, logger);
+    await cancellation.start();
+    started.push(() => cancellation.stop());
+    const engine = new WorkflowEngine({ stores, actions, cancellation, logger });
+    const secrets = secretsFromEnv(options.env);
+    const environment: RunEnvironment = {
+      loadPlan: (runId) => engine.loadPlan(runId),
+      recorder: new StoreRecorder(stores.runs, stores.approvals, (runId, status) =>
+        engine.onRunFinished(runId, status),
+      ),
+      logs: new StepLogSink(stores.logs, logger),
+      actions,
+      services: { ...options.services, registries },
+      secrets: () => secrets,
+      processEnv: () => ({}),
+      cancellation: (runId) => cancellation.signal(runId),
+      logger,
+      queueFor: (step, input) => actions.get(step.uses)?.queue?.(input),
+    };
+    const workerId = options.workerId ?? (await stableWorkerId(options.dataDir));
+    await launchDbos({
+      systemDatabaseUrl: database.connectionString,
+      executorId: workerId,
+      applicationVersion: ENGINE_APPLICATION_VERSION,
+      logger,
+      environment,
+      runConcurrency: options.runConcurrency ?? 16,
+      queuePollingMs: options.queuePollingMs ?? 100,
+      onSchedule: (date, context) => engine.onSchedule(date, context),
+      queues: (name) => queues[name] ?? (name.startsWith('registry:') ? DEFAULT_REGISTRY_QUEUE : {}),
+      executeRuns: options.executeRuns ?? true,
+    });
+    started.push(() => shutdownDbos());
+    await engine.syncSchedules();
+    const supervisor = new Supervisor({
+      executorId: workerId,
+      workers: new PostgresWorkerStore(database.db),
+      runs: stores.runs,
+      redispatch: (id) => engine.redispatch(id),
+      logger,
+      ...supervision,
+    });
+    await supervisor.start();
+    logger.info({ worker: workerId, database: database.location }, 'workflow engine started');
+    return {
+      engine,
+      database,
+      workerId,
+      stop: async () => {
+        await supervisor.stop();
+        await shutdownDbos();
+        await cancellation.stop();
+        await registries.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -197,9 +209,31 @@ function supervisionFromEnv(env: NodeJS.ProcessEnv): { heartbeatMs?: number; dea
 function queuesFromEnv(env: NodeJS.ProcessEnv): Record<string, QueueLimits> {
   const text = env.AIRLOCK_QUEUES;
   if (!text) return {};
+  let value: unknown;
   try {
-    return JSON.parse(text) as Record<string, QueueLimits>;
+    value = JSON.parse(text);
   } catch (error) {
     throw new AppError('CONFIG_INVALID', `AIRLOCK_QUEUES is not JSON: ${(error as Error).message}`);
   }
+  const parsed = QUEUES_SCHEMA.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new AppError(
+    'CONFIG_INVALID',
+    `AIRLOCK_QUEUES${issue.path.map((p) => `[${JSON.stringify(p)}]`).join('')}: ${issue.message}; ` +
+      'expected e.g. {"registry:docker.io": {"concurrency": 4, "rateLimit": {"limit": 100, "periodSeconds": 21600}}}',
+  );
 }
+
+const QUEUES_SCHEMA = z.record(
+  z.string().min(1),
+  z
+    .object({
+      concurrency: z.number().int().positive().optional(),
+      rateLimit: z
+        .object({ limit: z.number().int().positive(), periodSeconds: z.number().positive() })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+);

@@ -95,7 +95,8 @@ export async function runAttempt(
       attempt,
       logger,
       signal,
-      secret: (name) => env.secrets()[name],
+      // Secret names are case-insensitive (AIRLOCK_SECRET_TOKEN is `token`).
+      secret: (name) => env.secrets()[name] ?? env.secrets()[name.toLowerCase()],
       progress: (update) => logger.debug({ progress: update }, update.message ?? 'progress'),
       services: env.services,
     });
