@@ -206,7 +206,7 @@ function supervisionFromEnv(env: NodeJS.ProcessEnv): { heartbeatMs?: number; dea
  * `{"registry:docker.io": {"concurrency": 4, "rateLimit": {"limit": 100, "periodSeconds": 21600}}}`
  * (Docker Hub's anonymous quota). They hold across every worker.
  */
-function queuesFromEnv(env: NodeJS.ProcessEnv): Record<string, QueueLimits> {
+export function queuesFromEnv(env: NodeJS.ProcessEnv): Record<string, QueueLimits> {
   const text = env.AIRLOCK_QUEUES;
   if (!text) return {};
   let value: unknown;
