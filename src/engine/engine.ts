@@ -12,8 +12,8 @@ import type {
 } from '../store/index.js';
 import type { ActionRegistry } from './actions/contract.js';
 import type { CancellationHub } from './cancellation.js';
-import { compileDag, parseWorkflow, resolveInputs } from './definition/index.js';
-import type { WorkflowDefinition } from './definition/types.js';
+import { compileDag, evaluateTemplate, parseWorkflow, resolveInputs } from './definition/index.js';
+import type { ExpressionScope, WorkflowDefinition } from './definition/types.js';
 import {
   cancelRunWorkflow,
   enqueueRun,
@@ -384,15 +384,34 @@ export class WorkflowEngine implements EngineService {
     if (!stored) return;
     const definition = stored.definition as unknown as WorkflowDefinition;
     const trigger = definition.on.filter((t) => t.type === 'schedule')[index];
+    const event = { at: date.toISOString() };
+    let inputs: Record<string, unknown> = {};
+    if (trigger?.type === 'schedule' && trigger.inputs) {
+      // A schedule's inputs may use the firing (`${{ trigger.event.at }}`); there is no run yet.
+      const scope: ExpressionScope = {
+        inputs: {},
+        steps: {},
+        env: {},
+        secrets: {},
+        run: { id: '', workflow, version: stored.version, startedAt: event.at, attempt: 1 },
+        trigger: { type: 'schedule', event },
+      };
+      try {
+        inputs = evaluateTemplate(trigger.inputs, scope) as Record<string, unknown>;
+      } catch (error) {
+        this.options.logger.error(
+          { workflow, at: event.at, err: (error as Error).message },
+          'schedule fired, but its inputs could not be evaluated: no run started',
+        );
+        return;
+      }
+    }
     await this.startRun(workflow, {
       version: stored.version,
       actor: { subject: 'system:scheduler', roles: ['operator'] },
-      trigger: { type: 'schedule', event: { at: date.toISOString() } },
-      inputs:
-        (trigger?.type === 'schedule'
-          ? (trigger.inputs as Record<string, unknown> | undefined)
-          : undefined) ?? {},
-      idempotencyKey: `schedule:${workflow}:${index}:${date.toISOString()}`,
+      trigger: { type: 'schedule', event },
+      inputs,
+      idempotencyKey: `schedule:${workflow}:${index}:${event.at}`,
     });
   }
 

@@ -39,9 +39,9 @@ export interface CommandEnvironment {
 }
 
 /**
- * The command's environment: the inherited allow-list, the step's identity
- * (`AIRLOCK_RUN_ID`, `AIRLOCK_STEP_ID`, `AIRLOCK_ATTEMPT`, `AIRLOCK_STEP_INDEX`), the
- * workflow's `env`, and the requested secrets under their own names.
+ * The command's environment: the inherited allow-list, the workflow's and the step's `env`,
+ * the action's `with.env`, the requested secrets under their own names, and the step's
+ * identity (`AIRLOCK_RUN_ID`, `AIRLOCK_STEP_ID`, `AIRLOCK_ATTEMPT`, `AIRLOCK_STEP_INDEX`).
  */
 export function commandEnvironment(
   context: ActionContext,
@@ -53,6 +53,10 @@ export function commandEnvironment(
   for (const name of INHERITED_VARIABLES) {
     const value = parent[name];
     if (value !== undefined) env[name] = value;
+  }
+  // The workflow's and the step's `env`, then the action's own `with.env`, which wins.
+  for (const [name, value] of Object.entries(context.env ?? {})) {
+    if (!name.toUpperCase().startsWith(RESERVED_PREFIX)) env[name] = value;
   }
   for (const [name, value] of Object.entries(given)) {
     if (name.toUpperCase().startsWith(RESERVED_PREFIX)) {

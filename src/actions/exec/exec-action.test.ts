@@ -24,7 +24,10 @@ async function script(name: string, source: string): Promise<string[]> {
   return [process.execPath, file];
 }
 
-function exec(input: Record<string, unknown>, options: { index?: number } = {}) {
+function exec(
+  input: Record<string, unknown>,
+  options: { index?: number; env?: Record<string, string> } = {},
+) {
   const test = createTestContext({
     runId: 'run-1',
     stepId: 'custom',
@@ -99,6 +102,18 @@ it('passes JSON on stdin and returns the JSON of stdout, with env, secrets and t
   } finally {
     delete process.env.WORKER_DATABASE_URL;
   }
+});
+
+it("gives the command the workflow's and step's env, under the action's own env", async () => {
+  const command = await script(
+    'env',
+    `console.log(JSON.stringify({ region: process.env.REGION, mode: process.env.MODE, id: process.env.AIRLOCK_RUN_ID }));`,
+  );
+  const { result } = exec(
+    { command, env: { MODE: 'strict' } },
+    { env: { REGION: 'eu-west-1', MODE: 'lenient', AIRLOCK_RUN_ID: 'forged' } },
+  );
+  expect(await result).toEqual({ region: 'eu-west-1', mode: 'strict', id: 'run-1' });
 });
 
 it('masks a secret the command echoes in its output', async () => {

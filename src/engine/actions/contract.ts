@@ -32,6 +32,8 @@ export interface ActionContext {
   index?: number;
   /** 1 for the first attempt. */
   attempt: number;
+  /** The workflow's and the step's `env`, evaluated (commands get them as environment variables). */
+  env: Readonly<Record<string, string>>;
   /** Captured into the step's log (and the process log), with `run` and `step` keys. */
   logger: Logger;
   /** Cancelled when the run is cancelled or the step times out. */

@@ -1,6 +1,11 @@
 import { approvalInputProblems } from './approval-input.js';
 import { cycleMessage } from './dag.js';
-import { expressionReferences, stepIdsOf, templateReferences } from './expression/references.js';
+import {
+  expressionReferences,
+  secretsReferenced,
+  stepIdsOf,
+  templateReferences,
+} from './expression/references.js';
 import { findCycle } from './graph.js';
 import type { ProblemList } from './problems.js';
 import { isRecord, rawSteps, type RawStep } from './raw-document.js';
@@ -40,6 +45,21 @@ export function checkSteps(
   checkCycles(steps, ids, problems);
   if (actions !== undefined) checkActions(steps, actions, problems);
   checkApprovals(steps, problems);
+  checkEnvSecrets(isRecord(document) ? document.env : undefined, ['env'], problems);
+  for (const step of steps) checkEnvSecrets(step.env, [...step.path, 'env'], problems);
+}
+
+/** Env values are kept with the run (its scope travels through checkpoints): no secrets in them. */
+function checkEnvSecrets(env: unknown, path: (string | number)[], problems: ProblemList): void {
+  if (!isRecord(env)) return;
+  for (const [name, value] of Object.entries(env)) {
+    const used = secretsReferenced(value as TemplatedValue);
+    if (used.all || used.names.length > 0)
+      problems.add(
+        [...path, name],
+        "env values cannot read secrets (they are stored with the run): use secrets.<name> in with, or exec's secrets: [NAME]",
+      );
+  }
 }
 
 /** `approval@v1` is the engine's own: its literal `with` values are checked now, not days later. */

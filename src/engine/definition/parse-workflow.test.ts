@@ -251,6 +251,18 @@ describe('parseWorkflow: approval steps', () => {
   });
 });
 
+describe('parseWorkflow: env', () => {
+  it('refuses env values that read secrets, at workflow and step level', () => {
+    const source = workflow(
+      "env:\n  TOKEN: '${{ secrets.token }}'\nsteps:\n  - id: a\n    uses: exec@v1\n    env: { ALL: '${{ secrets }}', OK: '${{ run.id }}' }\n",
+    );
+    expect(problems(source, { file: 'mirror.yaml' })).toEqual([
+      expect.stringMatching(/^mirror\.yaml:5:\d+: env\.TOKEN: env values cannot read secrets/),
+      expect.stringMatching(/^mirror\.yaml:9:\d+: steps\[0\]\.env\.ALL: env values cannot read secrets/),
+    ]);
+  });
+});
+
 describe('parseWorkflow: triggers', () => {
   it('validates cron fields, ranges, names and time zones', () => {
     expect(

@@ -9,6 +9,8 @@ import { toFailure } from './failure.js';
 export interface AttemptRequest {
   plan: RunPlan;
   step: StepDefinition;
+  /** The step's evaluated environment, for actions that run commands. */
+  env?: Record<string, string>;
   /** forEach item index. */
   index?: number;
   attempt: number;
@@ -93,6 +95,7 @@ export async function runAttempt(
       stepId: step.id,
       ...(index === undefined ? {} : { index }),
       attempt,
+      env: request.env ?? {},
       logger,
       signal,
       // Secret names are case-insensitive (AIRLOCK_SECRET_TOKEN is `token`).

@@ -21,6 +21,7 @@ export async function runChild(ctx: DurableContext, env: RunEnvironment, call: C
           attempt: call.attempt,
           last: call.last,
           input: call.input,
+          ...(call.env ? { env: call.env } : {}),
         }),
       );
     }

@@ -48,6 +48,8 @@ export type ChildCall =
       attempt: number;
       last: boolean;
       input: unknown;
+      /** The step's evaluated environment (workflow `env` and step `env`). */
+      env?: Record<string, string>;
     };
 
 /** The parts of an expression scope a child needs, without secrets (looked up where used). */

@@ -28,3 +28,24 @@ export function condition(env: RunEnvironment, text: string, scope: SerializedSc
     throw new AppError('ENGINE_EXPRESSION_FAILED', `${where}: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/**
+ * Evaluates an `env` mapping (the workflow's or a step's) into strings: numbers and booleans
+ * as text, lists and maps as JSON. Env values cannot read secrets (the definition check says
+ * so), so the result may be kept in the run's scope and checkpoints.
+ */
+export function evaluateEnv(
+  env: RunEnvironment,
+  value: Record<string, TemplatedValue>,
+  scope: SerializedScope,
+  where: string,
+  item?: { value: unknown; index: number },
+): Record<string, string> {
+  const evaluated = evaluate(env, value, scope, where, item) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(evaluated ?? {})) {
+    if (v === null || v === undefined) continue;
+    out[name] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}

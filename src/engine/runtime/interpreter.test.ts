@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MemoryDurableRuntime } from '../testing/memory-durable.js';
 import { MemoryRecorder, memoryEnvironment, testActions } from '../testing/memory-environment.js';
 import { executeRun } from './interpreter.js';
@@ -55,6 +56,43 @@ outputs:
     expect(recorder.steps.get('leak')?.outputs).toEqual({ header: 'Bearer ***', nested: ['***'] });
     expect(JSON.stringify([...recorder.steps.values()])).not.toContain('s3cr3t-value');
     expect(JSON.stringify(recorder.runs.get('run-1'))).not.toContain('s3cr3t-value');
+  });
+
+  it('evaluates workflow and step env templates, and hands them to actions', async () => {
+    const seen: Record<string, string>[] = [];
+    const actions = testActions();
+    actions.register({
+      name: 'test/env',
+      version: 'v1',
+      description: 'returns the env it was given',
+      input: z.record(z.string(), z.unknown()),
+      output: z.record(z.string(), z.unknown()),
+      run: async (_input, context) => {
+        seen.push({ ...context.env });
+        return { region: context.env.REGION };
+      },
+    });
+    const { outcome } = await run(
+      `inputs:
+  region: { type: string, default: eu-west-1 }
+env:
+  REGION: '\${{ inputs.region }}'
+  RETRIES: 3
+steps:
+  - id: each
+    uses: test/env@v1
+    forEach: "['a', 'b']"
+    env: { TAG: 'v-\${{ item }}', SEEN: '\${{ env.REGION }}' }
+outputs:
+  region: '\${{ env.REGION }}'
+`,
+      { actions },
+    );
+    expect(outcome).toEqual({ ok: true, value: { region: 'eu-west-1' } });
+    expect(seen.sort((x, y) => x.TAG!.localeCompare(y.TAG!))).toEqual([
+      { REGION: 'eu-west-1', RETRIES: '3', TAG: 'v-a', SEEN: 'eu-west-1' },
+      { REGION: 'eu-west-1', RETRIES: '3', TAG: 'v-b', SEEN: 'eu-west-1' },
+    ]);
   });
 
   it('runs independent steps in parallel as children and joins them', async () => {

@@ -1,7 +1,7 @@
 import { maskSecrets, secretMasker } from './secret-mask.js';
 import type { ChildCall, DurableContext, FailureInfo, Outcome, SerializedScope } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
-import { evaluate } from './expressions.js';
+import { evaluate, evaluateEnv } from './expressions.js';
 import { toFailure } from './failure.js';
 import { executeItem } from './item.js';
 import { type NodeOutcome, executeNode } from './node.js';
@@ -25,6 +25,13 @@ export async function executeRun(
     return loaded;
   });
   const scope = initialScope(plan, env.processEnv());
+  try {
+    scope.env = { ...scope.env, ...evaluateEnv(env, plan.definition.env, scope, 'env') };
+  } catch (error) {
+    const problem = toFailure(error);
+    await ctx.step('finish', () => env.recorder.runFinished(runId, 'failed', { error: problem }));
+    return { ok: false, error: problem };
+  }
   const done = new Map<string, NodeOutcome>();
   let failure: FailureInfo | undefined;
   for (;;) {

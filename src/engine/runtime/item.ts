@@ -3,7 +3,7 @@ import { executeApproval } from './approval.js';
 import { runAttempt } from './attempt.js';
 import type { DurableContext, Outcome, SerializedScope } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
-import { evaluate } from './expressions.js';
+import { evaluate, evaluateEnv } from './expressions.js';
 import { toFailure } from './failure.js';
 
 /** Exponential back-off doubles the delay each attempt, capped; "fixed" keeps the first. */
@@ -30,8 +30,10 @@ export async function executeItem(
   const index = item?.index;
   const where = `step ${step.id}${index === undefined ? '' : `[${index}]`}`;
   let input: unknown;
+  let stepEnv: Record<string, string>;
   try {
-    input = evaluate(env, step.with, scope, `${where} with`, item, stringValues(step.env));
+    stepEnv = { ...scope.env, ...evaluateEnv(env, step.env, scope, `${where} env`, item) };
+    input = evaluate(env, step.with, scope, `${where} with`, item, stepEnv);
   } catch (error) {
     const failure = toFailure(error, step.id);
     await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:invalid`, () =>
@@ -66,23 +68,25 @@ export async function executeItem(
           attempt,
           last,
           input,
+          env: stepEnv,
         },
         { queue },
       );
       outcome = await ctx.result<Outcome<Record<string, unknown>>>(handle);
     } else {
       outcome = await ctx.step(name, () =>
-        runAttempt(env, { plan, step, ...(index === undefined ? {} : { index }), attempt, last, input }),
+        runAttempt(env, {
+          plan,
+          step,
+          ...(index === undefined ? {} : { index }),
+          attempt,
+          last,
+          input,
+          env: stepEnv,
+        }),
       );
     }
     if (outcome.ok || last || !outcome.error.retryable) return outcome;
     await ctx.sleep(retryDelay(step, attempt));
   }
-}
-
-function stringValues(value: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value))
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-  return out;
 }

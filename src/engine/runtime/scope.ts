@@ -7,7 +7,8 @@ export function initialScope(plan: RunPlan, processEnv: Record<string, string>):
   return {
     inputs: plan.inputs,
     steps: {},
-    env: { ...processEnv, ...stringRecord(plan.definition.env) },
+    // The workflow's own `env` is added once evaluated (its values may be templates).
+    env: { ...processEnv },
     run: {
       id: plan.runId,
       workflow: plan.workflow,
@@ -55,14 +56,6 @@ export function aggregateOutputs(items: (Record<string, unknown> | undefined)[])
       else values.push(value);
     }
     out[key] = values;
-  }
-  return out;
-}
-
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   }
   return out;
 }

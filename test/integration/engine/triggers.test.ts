@@ -95,7 +95,7 @@ describeWith('triggers, queues and cancellation with real workers', () => {
 
   it('fires a schedule once per tick across two workers', async () => {
     await control.engine.applyWorkflow(
-      `${header('ticker')}on:\n  schedule: { cron: '*/2 * * * * *', timezone: UTC }\nsteps:\n  - { id: s, uses: exec@v1, with: { command: ['true'] } }\n`,
+      `${header('ticker')}inputs:\n  at: { type: string }\non:\n  schedule: { cron: '*/2 * * * * *', timezone: UTC, inputs: { at: '\${{ trigger.event.at }}' } }\nsteps:\n  - { id: s, uses: exec@v1, with: { command: ['true'] } }\n`,
       { actor: ADMIN },
     );
     await new Promise((resolve) => setTimeout(resolve, 7_000));
@@ -110,6 +110,7 @@ describeWith('triggers, queues and cancellation with real workers', () => {
     expect(runs.length).toBeLessThanOrEqual(5);
     expect(new Set(ticks).size).toBe(ticks.length);
     for (const tick of ticks) expect(new Date(tick).getUTCSeconds() % 2).toBe(0);
+    for (const run of runs) expect(run.inputs).toEqual({ at: (run.trigger.event as { at: string }).at });
     // Scheduled runs start at once, not when the supervisor finds them lost.
     await waitFor(
       'the scheduled runs to finish',

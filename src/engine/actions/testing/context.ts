@@ -15,6 +15,8 @@ export interface CreateTestContextOptions {
   attempt?: number;
   /** Secrets by name; names not listed are "not configured". */
   secrets?: Record<string, string>;
+  /** The step's evaluated `env`. */
+  env?: Record<string, string>;
   services?: ActionServices;
   /** Combined with the context's own controller (see `abort`). */
   signal?: AbortSignal;
@@ -64,6 +66,7 @@ export function createTestContext(options: CreateTestContextOptions = {}): TestA
     runId,
     stepId,
     attempt: options.attempt ?? 1,
+    env: options.env ?? {},
     logger,
     signal,
     secret: (name) => secrets.get(name),
