@@ -267,9 +267,15 @@ export class WorkflowEngine implements EngineService {
         'ENGINE_INPUT_INVALID',
         'a decision needs a reason (it is recorded in the audit log)',
       );
+    // A forEach approval's items are named `gate[2]`; `gate` alone names all of them.
+    const named = decision.stepId === undefined ? undefined : /^(.+)\[(\d+)\]$/.exec(decision.stepId);
+    const stepId = named ? named[1]! : decision.stepId;
+    const index = named ? Number(named[2]) : undefined;
     const pending = (await this.stores.approvals.list({ runId, status: 'pending' })).filter(
-      (a) => decision.stepId === undefined || a.stepId === decision.stepId,
+      (a) => (stepId === undefined || a.stepId === stepId) && (index === undefined || a.index === index),
     );
+    const label = (a: { stepId: string; index: number }) =>
+      a.index >= 0 ? `${a.stepId}[${a.index}]` : a.stepId;
     if (pending.length === 0)
       throw new AppError(
         'ENGINE_APPROVAL_NOT_FOUND',
@@ -278,7 +284,7 @@ export class WorkflowEngine implements EngineService {
     if (pending.length > 1)
       throw new AppError(
         'ENGINE_INPUT_INVALID',
-        `run ${runId} waits for approval at several steps (${pending.map((a) => a.stepId).join(', ')}): name one`,
+        `run ${runId} waits for ${pending.length} approvals (${pending.map(label).join(', ')}): name one as the step, e.g. ${label(pending[0]!)}`,
       );
     const approval = pending[0]!;
     if (!mayDecide(approval.approvers, decision.actor)) {

@@ -33,7 +33,7 @@ function decisionRoute(decision: 'approve' | 'deny') {
     operationId: decision === 'approve' ? 'approveRun' : 'denyRun',
     summary: decision === 'approve' ? 'Approve a waiting approval step' : 'Deny a waiting approval step',
     description:
-      'Decides the pending approval of the run (name the step when it waits on several). The reason is required ' +
+      'Decides the pending approval of the run (name the step when it waits on several; a forEach item as `gate[2]`). The reason is required ' +
       'and recorded with the decision and in the audit log. The approval may restrict who decides further ' +
       '(its `approvers`); a caller outside them gets 403.',
     tags: TAGS,

@@ -34,6 +34,9 @@ export const ApprovalListQuery = z.object({
 export const MAX_REASON_LENGTH = 2000;
 
 export const DecisionRequestSchema = z.object({
-  step: z.string().optional().describe('The approval step, when the run waits on several'),
+  step: z
+    .string()
+    .optional()
+    .describe('The approval step, when the run waits on several; a forEach item as gate[2]'),
   reason: z.string().trim().min(1, 'a reason is required: say why, it is recorded').max(MAX_REASON_LENGTH),
 });

@@ -31,7 +31,7 @@ function registerDecision(program: Command, io: CliIo, decision: 'approve' | 'de
         : 'Deny the approval step a run waits on (the run fails); the reason is recorded with the decision and in the audit log',
     )
     .argument('<run-id>')
-    .option('--step <id>', 'the approval step, when the run waits on several')
+    .option('--step <id>', 'the approval step, when the run waits on several (a forEach item: gate[2])')
     .requiredOption('--reason <text>', 'why: recorded and shown to whoever looks at the run');
   addApiFlags(command).action(async (runId: string, flags: DecisionFlags) => {
     const approval = await apiClientFor(flags, io).decide(

@@ -275,4 +275,41 @@ describeWith('triggers, queues and cancellation with real workers', () => {
       control.engine.decide(run.id, { decision: 'approve', reason: 'too late', actor: ADMIN }),
     ).rejects.toMatchObject({ code: 'ENGINE_APPROVAL_NOT_FOUND' });
   });
+
+  it('decides the approvals of forEach items one by one', async () => {
+    await control.engine.applyWorkflow(
+      `${header('per-tag')}steps:\n  - { id: gate, uses: approval@v1, forEach: "['1.0', '2.0']", maxParallel: 2, with: { message: 'tag \${{ item }}?' } }\n`,
+      { actor: ADMIN },
+    );
+    const run = await control.engine.startRun('per-tag', { actor: ADMIN });
+    await waitFor(
+      'both approval requests',
+      async () => (await control.engine.listApprovals({ runId: run.id, status: 'pending' })).length === 2,
+    );
+    await expect(
+      control.engine.decide(run.id, { decision: 'approve', reason: 'ok', actor: ADMIN }),
+    ).rejects.toMatchObject({
+      code: 'ENGINE_INPUT_INVALID',
+      message: expect.stringContaining('(gate[0], gate[1]): name one as the step, e.g. gate[0]'),
+    });
+    await control.engine.decide(run.id, {
+      stepId: 'gate[1]',
+      decision: 'approve',
+      reason: '2.0 is fine',
+      actor: ADMIN,
+    });
+    await control.engine.decide(run.id, {
+      stepId: 'gate',
+      decision: 'approve',
+      reason: '1.0 too',
+      actor: ADMIN,
+    });
+    const finished = await waitFor('the run to finish', done(run.id), 15_000);
+    expect(finished.status).toBe('succeeded');
+    const decided = await control.engine.listApprovals({ runId: run.id });
+    expect(decided.map((a) => [a.index, a.status, a.reason]).sort()).toEqual([
+      [0, 'approved', '1.0 too'],
+      [1, 'approved', '2.0 is fine'],
+    ]);
+  });
 });
