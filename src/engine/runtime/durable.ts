@@ -70,4 +70,6 @@ export interface FailureInfo {
   retryable: boolean;
   /** The step the failure happened in. */
   step?: string;
+  /** How long the other side asked us to wait before trying again (HTTP Retry-After). */
+  retryAfterMs?: number;
 }

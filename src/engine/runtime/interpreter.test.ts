@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ActionFailure } from '../actions/contract.js';
 import { MemoryDurableRuntime } from '../testing/memory-durable.js';
 import { MemoryRecorder, memoryEnvironment, testActions } from '../testing/memory-environment.js';
 import { executeRun } from './interpreter.js';
@@ -93,6 +94,32 @@ outputs:
       { REGION: 'eu-west-1', RETRIES: '3', TAG: 'v-a', SEEN: 'eu-west-1' },
       { REGION: 'eu-west-1', RETRIES: '3', TAG: 'v-b', SEEN: 'eu-west-1' },
     ]);
+  });
+
+  it("keeps an action's error code and waits as long as its Retry-After asks before retrying", async () => {
+    const actions = testActions();
+    let calls = 0;
+    actions.register({
+      name: 'test/limited',
+      version: 'v1',
+      description: 'rate limited once',
+      input: z.record(z.string(), z.unknown()),
+      output: z.record(z.string(), z.unknown()),
+      run: async () => {
+        calls++;
+        throw new ActionFailure('too many requests', true, { code: 'OCI_RATE_LIMITED', retryAfterMs: 120 });
+      },
+    });
+    const { outcome, runtime } = await run(
+      `steps:\n  - { id: pull, uses: test/limited@v1, retry: { attempts: 2, backoff: fixed, initial: 10ms } }\n`,
+      { actions },
+    );
+    expect(calls).toBe(2);
+    expect(!outcome.ok && outcome.error).toMatchObject({
+      code: 'OCI_RATE_LIMITED',
+      message: 'too many requests',
+    });
+    expect(runtime.sleeps).toEqual([120]);
   });
 
   it('runs independent steps in parallel as children and joins them', async () => {

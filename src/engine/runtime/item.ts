@@ -87,6 +87,7 @@ export async function executeItem(
       );
     }
     if (outcome.ok || last || !outcome.error.retryable) return outcome;
-    await ctx.sleep(retryDelay(step, attempt));
+    // The back-off, or longer when the other side said when to come back (capped at an hour).
+    await ctx.sleep(Math.max(retryDelay(step, attempt), Math.min(outcome.error.retryAfterMs ?? 0, 3600_000)));
   }
 }

@@ -9,6 +9,8 @@ import { runChild } from '../runtime/index.js';
  */
 export class MemoryDurableRuntime {
   readonly steps: string[] = [];
+  /** Every durable sleep asked for, in milliseconds. */
+  readonly sleeps: number[] = [];
   private readonly children = new Map<string, Promise<unknown>>();
   private readonly mailboxes = new Map<string, { messages: unknown[]; waiters: ((m: unknown) => void)[] }>();
 
@@ -95,6 +97,7 @@ class MemoryContext implements DurableContext {
   }
 
   sleep(ms: number): Promise<void> {
+    this.runtime.sleeps.push(ms);
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 }

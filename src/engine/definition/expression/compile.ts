@@ -35,6 +35,9 @@ export const SCOPE_ROOTS = ['inputs', 'steps', 'env', 'secrets', 'run', 'trigger
 export type ScopeRoot = (typeof SCOPE_ROOTS)[number];
 
 /** CEL type names, which are identifiers too (`type(x) == string`). */
+/** `strings.quote(…)`: the strings extension's one namespaced function. */
+const FUNCTION_NAMESPACE = 'strings';
+
 const TYPE_NAMES = new Set([
   'int',
   'uint',
@@ -156,7 +159,11 @@ function parseOrThrow(text: string, invalid: Invalid): ParsedExpression {
 
 function checkNames(references: readonly NameReference[], invalid: Invalid): void {
   for (const reference of references) {
-    if ((SCOPE_ROOTS as readonly string[]).includes(reference.root) || TYPE_NAMES.has(reference.root))
+    if (
+      (SCOPE_ROOTS as readonly string[]).includes(reference.root) ||
+      TYPE_NAMES.has(reference.root) ||
+      reference.root === FUNCTION_NAMESPACE
+    )
       continue;
     const suggestion = nearest(reference.root, SCOPE_ROOTS);
     const hint =

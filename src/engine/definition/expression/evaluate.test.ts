@@ -35,6 +35,12 @@ const failure = (fn: () => unknown) => {
 };
 
 describe('evaluateTemplate', () => {
+  it('offers the strings extension, strings.quote included', () => {
+    const scope = scopeWith({ inputs: { name: 'a"b' } });
+    expect(evaluateTemplate('${{ strings.quote(inputs.name) }}', scope)).toBe('"a\\"b"');
+    expect(evaluateTemplate('${{ "a,b".split(",") }}', scope)).toEqual(['a', 'b']);
+  });
+
   it('yields the typed value of a string that is exactly one template', () => {
     const scope = scopeWith();
     expect(evaluateTemplate('${{ steps.tags.outputs.tags }}', scope)).toEqual(['22.1.0', '24.0.1']);
