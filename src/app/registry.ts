@@ -21,6 +21,7 @@ import {
   type PullGate,
   ReferrerStore,
   type RegistryConfig,
+  type RegistryEventSink,
   type RegistryServices,
   RequestAuthorizer,
   StoragePaths,
@@ -50,6 +51,8 @@ export interface StartRegistryOptions {
   listen?: string;
   config?: RegistryConfig;
   gate?: PullGate;
+  /** Told of every manifest push and deletion. */
+  events?: RegistryEventSink;
   logger?: Logger;
   clock?: Clock;
   signal?: AbortSignal;
@@ -104,7 +107,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
 export async function createRegistryServices(
   root: string,
   config: RegistryConfig,
-  options: Pick<StartRegistryOptions, 'gate' | 'logger' | 'clock' | 'signal'> = {},
+  options: Pick<StartRegistryOptions, 'gate' | 'events' | 'logger' | 'clock' | 'signal'> = {},
 ): Promise<RegistryServices> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ base: { component: 'registry' } });
@@ -157,6 +160,7 @@ export async function createRegistryServices(
     logger,
     clock,
     publicUrl: config.publicUrl,
+    ...(options.events ? { events: options.events } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createApiServer, bootstrapAdminToken } from '../api/index.js';
 import type { EventSource } from '../engine/service.js';
 import { type Logger, createMetrics } from '../kernel/index.js';
+import type { RegistryEventSink } from '../registry/index.js';
 import { PostgresAuditLog, PostgresTokenStore } from '../store/index.js';
 import { startEngine } from './engine.js';
 import { type RegistryConfig, type RunningRegistry, parseListenAddress, startRegistry } from './registry.js';
@@ -38,8 +39,14 @@ export interface ServeReady {
  * one database (embedded unless `DATABASE_URL` is set). Runs until `signal` aborts, then stops
  * taking requests, lets in-flight work reach a checkpoint, and shuts down.
  */
+/** Who starts the runs that the built-in registry's events trigger. */
+const REGISTRY_ACTOR = { subject: 'system:registry', roles: ['operator' as const] };
+
 export async function serve(options: ServeOptions): Promise<void> {
   const { logger } = options;
+  // The registry's pushes and deletions go straight to the engine's event receiver (workflows
+  // with registry triggers), once the engine is up; the registry starts first.
+  let deliver: RegistryEventSink | undefined;
   const registry =
     options.registryListen === false
       ? undefined
@@ -48,6 +55,7 @@ export async function serve(options: ServeOptions): Promise<void> {
           listen: options.registryListen,
           config: options.registryConfig,
           logger: logger.child({ component: 'registry' }),
+          events: (event) => deliver?.(event),
         });
   const engine = await startEngine({
     dataDir: options.dataDir,
@@ -55,6 +63,27 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger: logger.child({ component: 'engine' }),
     ...(registry ? { services: { builtinRegistry: { address: registry.address } } } : {}),
   });
+  deliver = (event) => {
+    engine.engine
+      .receiveEvent('airlock', { events: [event] }, REGISTRY_ACTOR)
+      .then((outcome) => {
+        if (outcome.runs.length > 0)
+          logger.info(
+            {
+              repository: event.target.repository,
+              tag: event.target.tag,
+              runs: outcome.runs.map((r) => r.id),
+            },
+            'registry event started runs',
+          );
+      })
+      .catch((error: unknown) =>
+        logger.error(
+          { err: (error as Error).message, event: event.id },
+          'registry event not delivered to the engine',
+        ),
+      );
+  };
   const tokens = new PostgresTokenStore(engine.database.db);
   const audit = new PostgresAuditLog(engine.database.db);
   const api = createApiServer({
@@ -85,6 +114,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     );
   } finally {
     await api.close();
+    deliver = undefined;
     await engine.stop();
     await registry?.close();
   }

@@ -14,6 +14,8 @@ export {
 export { loadRegistryConfigFile, parseRegistryConfig, type LoadConfigOptions } from './config-file.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { isValidRepositoryName, isValidTag, MAX_NAME_LENGTH } from './names.js';
+// Events.
+export { registryNotification, type RegistryEventSink, type RegistryNotification } from './events.js';
 // Gate.
 export { allowAllGate, type PullGate, type PullRequestInfo, type GateDecision } from './gate.js';
 // Storage.

@@ -1,5 +1,6 @@
 import { OciError, parseDigest } from '../../kernel/index.js';
 import { normalizeMediaType } from '../../oci/mediatype/index.js';
+import { registryNotification } from '../events.js';
 import { readBody } from '../http/body.js';
 import type { Handler, RequestContext } from '../http/context.js';
 import { sendEmpty } from '../http/respond.js';
@@ -68,6 +69,19 @@ export const putManifest: Handler<ManifestRoute> = async (ctx, services) => {
     signal: ctx.signal,
   });
   ctx.log.digest = result.digest;
+  services.events?.(
+    registryNotification(
+      'push',
+      {
+        repository: name,
+        digest: result.digest,
+        mediaType: result.mediaType,
+        size: bytes.length,
+        ...(reference.includes(':') ? {} : { tag: reference }),
+      },
+      ctx.caller.identity.subject,
+    ),
+  );
   sendEmpty(ctx.res, 201, {
     Location: `/v2/${name}/manifests/${result.digest}`,
     'Docker-Content-Digest': result.digest,
@@ -84,6 +98,13 @@ export const deleteManifest: Handler<ManifestRoute> = async (ctx, services) => {
   const { name, reference } = ctx.route;
   checkReference(name, reference);
   await services.manifests.delete(name, reference, { signal: ctx.signal });
+  services.events?.(
+    registryNotification(
+      'delete',
+      { repository: name, ...(reference.includes(':') ? { digest: reference } : { tag: reference }) },
+      ctx.caller.identity.subject,
+    ),
+  );
   sendEmpty(ctx.res, 202);
 };
 

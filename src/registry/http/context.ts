@@ -4,6 +4,7 @@ import type { AccessPolicy } from '../auth/access-policy.js';
 import type { Caller, RequestAuthorizer } from '../auth/request-authorizer.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { RegistryLimits } from '../config.js';
+import type { RegistryEventSink } from '../events.js';
 import type { PullGate } from '../gate.js';
 import type { BlobService } from '../service/blob-service.js';
 import type { ManifestService } from '../service/manifest-service.js';
@@ -27,6 +28,8 @@ export interface RegistryServices {
   clock: Clock;
   /** Base URL for the token realm; else derived from each request's Host header. */
   publicUrl?: string;
+  /** Told of every manifest push and deletion (notifications, workflow triggers). */
+  events?: RegistryEventSink;
 }
 
 /** One request on its way through the handlers. */

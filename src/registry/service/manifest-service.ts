@@ -17,6 +17,7 @@ export interface StoredManifest {
 
 export interface PutManifestResult {
   digest: Digest;
+  mediaType: string;
   /** The digest of the manifest's `subject`, when it has one (for the `OCI-Subject` header). */
   subject?: Digest;
 }
@@ -97,7 +98,8 @@ export class ManifestService {
     await this.metadata.putRevision(repository, digest, manifest.descriptor.mediaType, { signal });
     crashPoint('revision-written');
     if (!byDigest) await this.metadata.setTag(repository, reference, digest, { signal });
-    return subject ? { digest, subject: subject.digest } : { digest };
+    const mediaType = manifest.descriptor.mediaType;
+    return subject ? { digest, mediaType, subject: subject.digest } : { digest, mediaType };
   }
 
   /**
