@@ -22,6 +22,7 @@ import {
   ReferrerStore,
   type RegistryConfig,
   type RegistryEventSink,
+  httpNotifier,
   type RegistryServices,
   RequestAuthorizer,
   StoragePaths,
@@ -51,8 +52,10 @@ export interface StartRegistryOptions {
   listen?: string;
   config?: RegistryConfig;
   gate?: PullGate;
-  /** Told of every manifest push and deletion. */
+  /** Told of every manifest push and deletion (besides the configured notification endpoints). */
   events?: RegistryEventSink;
+  /** For the notification endpoints' secrets; default the process environment. */
+  env?: NodeJS.ProcessEnv;
   logger?: Logger;
   clock?: Clock;
   signal?: AbortSignal;
@@ -86,7 +89,17 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
     );
   }
   const root = registryRoot(options.dataDir);
-  const services = await createRegistryServices(root, config, options);
+  const logger = options.logger ?? createLogger({ base: { component: 'registry' } });
+  const notifier =
+    config.notifications.endpoints.length > 0
+      ? httpNotifier(config.notifications.endpoints, { env: options.env ?? process.env, logger })
+      : undefined;
+  const sinks = [options.events, notifier?.sink].filter((sink) => sink !== undefined);
+  const services = await createRegistryServices(root, config, {
+    ...options,
+    logger,
+    ...(sinks.length > 0 ? { events: (event) => sinks.forEach((sink) => sink(event)) } : {}),
+  });
   const server = await createHttpServer(config, createRequestListener(services));
   tuneServer(server);
   await listen(server, host, port, options.signal);
@@ -99,7 +112,10 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
     port: bound.port,
     root,
     auth: config.auth ? 'token' : 'open',
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      await notifier?.close();
+    },
   };
 }
 

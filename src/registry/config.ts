@@ -112,6 +112,23 @@ export const RegistryConfig = z
     /** Without `auth`, the registry is open to anonymous push and pull and listens on loopback only. */
     auth: RegistryAuthConfig.optional(),
     namespaces: z.array(RegistryNamespace).default([]),
+    /** Where manifest pushes and deletions are POSTed (CNCF distribution's notification envelope). */
+    notifications: z
+      .strictObject({
+        endpoints: z
+          .array(
+            z.strictObject({
+              url: z.url({ protocol: /^https?$/ }),
+              /** Environment variable with the shared secret, sent as `Authorization: Bearer …`. */
+              secretEnv: z
+                .string()
+                .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+                .optional(),
+            }),
+          )
+          .default([]),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, string>();

@@ -16,6 +16,7 @@ export { parseDuration, formatDuration } from './duration.js';
 export { isValidRepositoryName, isValidTag, MAX_NAME_LENGTH } from './names.js';
 // Events.
 export { registryNotification, type RegistryEventSink, type RegistryNotification } from './events.js';
+export { httpNotifier, type HttpNotifier, type NotificationEndpoint } from './notifications.js';
 // Gate.
 export { allowAllGate, type PullGate, type PullRequestInfo, type GateDecision } from './gate.js';
 // Storage.
