@@ -109,7 +109,7 @@ const scheduleSchema = z
       .string({ error: required('required: a cron schedule such as "0 6 * * *"') })
       .superRefine(refineWith(cronProblems))
       .describe(
-        'Five fields: minute hour day-of-month month day-of-week; or @hourly, @daily, @weekly, @monthly.',
+        'Five fields: minute hour day-of-month month day-of-week (a sixth, leading field gives seconds); or @hourly, @daily, @weekly, @monthly.',
       ),
     timezone: z
       .string()
