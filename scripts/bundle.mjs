@@ -1,5 +1,5 @@
 // Bundles the CLI into one file (docs/decisions/0006-bundled-cli.md):
-// `node scripts/bundle.mjs [OUTFILE]`, default dist/airlock.mjs.
+// `node scripts/bundle.mjs [OUTDIR]`, default dist/ (dist/airlock.mjs and dist/chunks/).
 import process from 'node:process';
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
@@ -23,14 +23,22 @@ export const EXTERNAL = [
   'winston-transport',
 ];
 
-export async function bundle(outfile = join(root, 'dist', 'airlock.mjs')) {
+/**
+ * `<outdir>/airlock.mjs` and its chunks in `<outdir>/chunks/`: commands load what they need
+ * when they run (`import()`), so that `airlock copy` does not parse the engine, the API server
+ * and the scanner at every start.
+ */
+export async function bundle(outdir = join(root, 'dist')) {
   await build({
-    entryPoints: [join(root, 'src', 'cli', 'run.ts')],
+    entryPoints: { airlock: join(root, 'src', 'cli', 'run.ts') },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
     external: EXTERNAL,
     legalComments: 'none',
     logLevel: 'warning',

@@ -18,8 +18,8 @@ export type { VulnDbStatus, VulnSourceStatus } from '../store/index.js';
 export type { ImportProblem, ImportReport, SourceReport } from '../scan/vulndb/index.js';
 
 /** Where OSV publishes one ZIP archive of all records per ecosystem: `<base>/<ecosystem>/all.zip`. */
-export const DEFAULT_OSV_BASE_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
-export { DETECTED_ECOSYSTEMS as DEFAULT_UPDATE_ECOSYSTEMS };
+export { DEFAULT_OSV_BASE_URL, DEFAULT_UPDATE_ECOSYSTEMS } from './vulndb-defaults.js';
+import { DEFAULT_OSV_BASE_URL } from './vulndb-defaults.js';
 
 export interface VulnDbContext {
   /** Airlock's data directory (embedded database, downloaded archives). */

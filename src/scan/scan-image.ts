@@ -112,13 +112,4 @@ export function countBySeverity(platforms: readonly { findings: readonly Finding
   return counts;
 }
 
-/** Whether any unsuppressed finding is at or above `threshold` (for `--fail-on`). */
-export function hasFindingsAtOrAbove(
-  scan: { platforms: readonly { findings: readonly Finding[] }[] },
-  threshold: SeverityRating,
-): boolean {
-  const floor = SEVERITY_RATINGS.indexOf(threshold);
-  return scan.platforms.some((p) =>
-    p.findings.some((f) => !f.suppressed && SEVERITY_RATINGS.indexOf(f.severity.rating) >= floor),
-  );
-}
+export { hasFindingsAtOrAbove } from './vulndb/severity.js';

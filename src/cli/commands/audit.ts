@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { verifyAuditLogInDatabase } from '../../app/audit-service.js';
 import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
 import { ExitCode, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
@@ -53,6 +52,7 @@ function registerVerify(audit: Command, io: CliIo): void {
       0,
     )
     .action(async (flags: VerifyFlags, self: Command) => {
+      const { verifyAuditLogInDatabase } = await import('../../app/audit-service.js');
       const result = await verifyAuditLogInDatabase({
         dataDir: resolveDataDir(flags.data, io.env),
         env: io.env,

@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import {
-  DEFAULT_OSV_BASE_URL,
-  DEFAULT_UPDATE_ECOSYSTEMS,
-  type EcosystemUpdate,
-  type ImportProblem,
-  type ImportReport,
-  type SourceReport,
-  type VulnDbStatus,
-  importVulnerabilityData,
-  readVulnerabilityDbStatus,
-  updateVulnerabilityData,
+import { DEFAULT_OSV_BASE_URL, DEFAULT_UPDATE_ECOSYSTEMS } from '../../app/vulndb-defaults.js';
+import type {
+  EcosystemUpdate,
+  ImportProblem,
+  ImportReport,
+  SourceReport,
+  VulnDbStatus,
 } from '../../app/vulndb-service.js';
+
+/** The database and the importers, loaded when a db command runs. */
+const service = () => import('../../app/vulndb-service.js');
 import { ExitCode, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
 import { collect, cliLogger, writeJson } from '../options.js';
@@ -69,6 +68,7 @@ function registerImport(db: Command, io: CliIo): void {
     .argument('<path>', 'archive, JSON file or directory');
   addDbFlags(command, 'print the import report as JSON').action(async (path: string, flags: DbFlags) => {
     const problems = problemPrinter(io);
+    const { importVulnerabilityData } = await service();
     const report = await importVulnerabilityData(path, {
       ...context(flags, io),
       onProblem: problems.print,
@@ -100,6 +100,7 @@ function registerUpdate(db: Command, io: CliIo): void {
     );
   addDbFlags(command, 'print the update report as JSON').action(async (flags: UpdateFlags, self: Command) => {
     const problems = problemPrinter(io);
+    const { updateVulnerabilityData } = await service();
     const report = await updateVulnerabilityData({
       ...context(flags, io),
       ecosystems: flags.ecosystem,
@@ -128,6 +129,7 @@ function registerStatus(db: Command, io: CliIo): void {
       'Show the sources imported, advisories per source and ecosystem, newest record and last import time',
     );
   addDbFlags(command, 'print the status as JSON').action(async (flags: DbFlags) => {
+    const { readVulnerabilityDbStatus } = await service();
     const status = await readVulnerabilityDbStatus(context(flags, io));
     if (flags.json) writeJson(io, status);
     else renderStatus(status, io);

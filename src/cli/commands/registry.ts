@@ -1,17 +1,8 @@
 import type { Command } from 'commander';
-import {
-  collectRegistryGarbage,
-  DEFAULT_REGISTRY_LISTEN,
-  formatDuration,
-  type GcReport,
-  generateRobotToken,
-  hashPassword,
-  hashRobotToken,
-  loadRegistryConfigFile,
-  parseDuration,
-  type RegistryConfig,
-} from '../../app/registry.js';
-import { runRegistry } from '../../app/registry-cluster.js';
+import type { GcReport, RegistryConfig } from '../../app/registry.js';
+
+/** The registry and its storage, loaded when a registry command runs. */
+const registry = () => import('../../app/registry.js');
 import { resolveDataDir } from '../../app/data-dir.js';
 import { AppError, createLogger } from '../../kernel/index.js';
 import { type CliIo, print, readAll } from '../io.js';
@@ -50,7 +41,7 @@ export function registerRegistryCommand(program: Command, io: CliIo): void {
   registry
     .command('serve', { isDefault: true })
     .description('Serve the registry (the default)')
-    .option('--listen <host:port>', `address to listen on (default ${DEFAULT_REGISTRY_LISTEN})`)
+    .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:5000)')
     .option('--data <dir>', 'Airlock data directory (default $AIRLOCK_DATA_DIR, else ./.airlock)')
     .option('--config <file>', 'registry configuration (YAML): auth, namespaces, limits')
     .option('--workers <n>', 'processes serving the port and storage together (default 1; e.g. one per core)')
@@ -95,6 +86,7 @@ export async function serveRegistry(flags: ServeFlags, io: CliIo): Promise<void>
     base: { component: 'registry' },
     destination: io.stderr,
   });
+  const { runRegistry } = await import('../../app/registry-cluster.js');
   await runRegistry({
     dataDir,
     listen: flags.listen,
@@ -125,6 +117,7 @@ function parseWorkers(value: string | undefined): number {
 }
 
 async function gc(flags: GcFlags, io: CliIo): Promise<void> {
+  const { collectRegistryGarbage, formatDuration, parseDuration } = await registry();
   const graceMs = parseDuration(flags.grace, '--grace');
   const config = await loadConfig(flags.config, io);
   const report = await collectRegistryGarbage({
@@ -136,10 +129,15 @@ async function gc(flags: GcFlags, io: CliIo): Promise<void> {
     signal: io.signal,
   });
   if (flags.json) print(io.stdout, JSON.stringify(report, null, 2));
-  else renderGcReport(report, graceMs, io);
+  else renderGcReport(report, graceMs, io, formatDuration);
 }
 
-function renderGcReport(report: GcReport, graceMs: number, io: CliIo): void {
+function renderGcReport(
+  report: GcReport,
+  graceMs: number,
+  io: CliIo,
+  formatDuration: (ms: number) => string,
+): void {
   const verb = report.dryRun ? 'would remove' : 'removed';
   for (const item of report.removed) {
     const where = item.repository ? ` from ${item.repository}` : '';
@@ -155,6 +153,7 @@ function renderGcReport(report: GcReport, graceMs: number, io: CliIo): void {
 }
 
 async function hashSecret(flags: { robot?: boolean }, io: CliIo): Promise<void> {
+  const { generateRobotToken, hashPassword, hashRobotToken } = await registry();
   if (flags.robot) {
     const token = generateRobotToken();
     print(io.stdout, `token: ${token}`);
@@ -175,5 +174,7 @@ async function hashSecret(flags: { robot?: boolean }, io: CliIo): Promise<void> 
 }
 
 async function loadConfig(path: string | undefined, io: CliIo): Promise<RegistryConfig | undefined> {
-  return path === undefined ? undefined : loadRegistryConfigFile(path, { signal: io.signal });
+  if (path === undefined) return undefined;
+  const { loadRegistryConfigFile } = await registry();
+  return loadRegistryConfigFile(path, { signal: io.signal });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { startEngine } from '../../app/engine.js';
-import { runWorkflowFile } from '../../app/run-service.js';
+import type { runWorkflowFile } from '../../app/run-service.js';
 import { AppError, createLogger } from '../../kernel/index.js';
 import { ExitCode, setExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -34,6 +33,8 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option('--json', 'print the finished run as JSON instead of the log and summary')
     .option('--log-level <level>', 'engine log level on stderr (default warn)')
     .action(async (file: string, flags: RunFlags, command: Command) => {
+      const { startEngine } = await import('../../app/engine.js');
+      const { runWorkflowFile } = await import('../../app/run-service.js');
       const inputs = parseInputs(flags.input ?? []);
       const logger = createLogger({ level: flags.logLevel ?? 'warn', destination: io.stderr });
       const running = await startEngine({

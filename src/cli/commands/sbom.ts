@@ -2,11 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
 import { createRegistrySession } from '../../app/registry-access.js';
-import { inventoryImageAt } from '../../app/scan-service.js';
 import { AppError } from '../../kernel/index.js';
 import { type Platform, formatPlatform, parsePlatform } from '../../oci/manifest/index.js';
 import type { InventorySource } from '../../scan/inventory/inventory-image.js';
-import { encodeSbom, writeCycloneDx, writeSpdx } from '../../scan/sbom/index.js';
 import type { CliIo } from '../io.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger } from '../options.js';
 import { VERSION } from '../version.js';
@@ -40,6 +38,8 @@ export function registerSbomCommand(program: Command, io: CliIo): void {
     const logger = cliLogger(io, flags);
     const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
     try {
+      const { inventoryImageAt } = await import('../../app/scan-service.js');
+      const { encodeSbom, writeCycloneDx, writeSpdx } = await import('../../scan/sbom/index.js');
       const { inventory, image: described } = await inventoryImageAt(image, {
         session,
         dataDir: resolveDataDir(flags.data, io.env),

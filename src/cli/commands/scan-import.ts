@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
 import { createRegistrySession } from '../../app/registry-access.js';
-import { type ScannerReportFormat, importScanReport } from '../../app/scan-import-service.js';
+import type { ScannerReportFormat } from '../../app/scan-import-service.js';
 import { AppError } from '../../kernel/index.js';
 import { parsePlatform } from '../../oci/manifest/index.js';
-import { formatScanTable } from '../../scan/report/index.js';
 import { type CliIo, print } from '../io.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger, collect, writeJson } from '../options.js';
 import {
@@ -66,6 +65,8 @@ export function registerScanImportCommand(scan: Command, io: CliIo): void {
     const logger = cliLogger(io, flags);
     const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
     try {
+      const { importScanReport } = await import('../../app/scan-import-service.js');
+      const { formatScanTable } = await import('../../scan/report/index.js');
       const { record } = await importScanReport(file, {
         session,
         dataDir: resolveDataDir(flags.data, io.env),

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
 import { createRegistrySession } from '../../app/registry-access.js';
-import { type ScanResultHeader, type ScanResults, readScanResults } from '../../app/scan-results-service.js';
-import { formatScanTable } from '../../scan/report/index.js';
+import type { ScanResultHeader, ScanResults } from '../../app/scan-results-service.js';
 import { ExitCode, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger, positiveInt, writeJson } from '../options.js';
@@ -43,6 +42,7 @@ export function registerScanResultsCommand(scan: Command, io: CliIo): void {
     const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
     let results: ScanResults;
     try {
+      const { readScanResults } = await import('../../app/scan-results-service.js');
       results = await readScanResults(image, {
         session,
         dataDir: resolveDataDir(flags.data, io.env),
@@ -60,7 +60,10 @@ export function registerScanResultsCommand(scan: Command, io: CliIo): void {
       else if (results.history.length > 0) print(io.stdout, formatHistory(results.history));
     } else if (results.latest) {
       if (flags.json) writeJson(io, results.latest);
-      else print(io.stdout, formatScanTable(results.latest, { showScanner: true }));
+      else {
+        const { formatScanTable } = await import('../../scan/report/index.js');
+        print(io.stdout, formatScanTable(results.latest, { showScanner: true }));
+      }
       applyFailOn(cmd, results.latest, failOn);
     }
     if (!results.latest && !results.history?.length) {

@@ -2,10 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
 import { createRegistrySession } from '../../app/registry-access.js';
-import { type ScanOutcome, scanImageAt } from '../../app/scan-service.js';
+import type { ScanOutcome } from '../../app/scan-service.js';
 import { AppError } from '../../kernel/index.js';
 import type { InventorySource } from '../../scan/inventory/inventory-image.js';
-import { formatScanTable, toCycloneDxWithVulnerabilities, toSarif } from '../../scan/report/index.js';
 import type { CliIo } from '../io.js';
 import { VERSION } from '../version.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger, collect, parsePlatforms } from '../options.js';
@@ -75,6 +74,7 @@ export function registerScanCommand(program: Command, io: CliIo): void {
     const logger = cliLogger(io, flags);
     const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
     try {
+      const { scanImageAt } = await import('../../app/scan-service.js');
       const outcome = await scanImageAt(image, {
         session,
         dataDir: resolveDataDir(flags.data, io.env),
@@ -95,7 +95,7 @@ export function registerScanCommand(program: Command, io: CliIo): void {
           'warning: the vulnerability database is empty, so nothing can match; load it with `airlock db import PATH` or `airlock db update`\n',
         );
       }
-      const rendered = render(format, outcome);
+      const rendered = await render(format, outcome);
       if (flags.output) await writeFile(flags.output, rendered);
       else io.stdout.write(rendered);
       applyFailOn(cmd, outcome.record, failOn);
@@ -107,7 +107,9 @@ export function registerScanCommand(program: Command, io: CliIo): void {
   registerScanImportCommand(command, io);
 }
 
-function render(format: string, outcome: ScanOutcome): string {
+async function render(format: string, outcome: ScanOutcome): Promise<string> {
+  const { formatScanTable, toCycloneDxWithVulnerabilities, toSarif } =
+    await import('../../scan/report/index.js');
   switch (format) {
     case 'json':
       return `${JSON.stringify(outcome.scan, null, 2)}\n`;

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { loadRegistryConfigFile } from '../../app/registry.js';
-import { DEFAULT_API_LISTEN, serve } from '../../app/serve.js';
 import { createLogger } from '../../kernel/index.js';
 import { type CliIo, print } from '../io.js';
 import { VERSION } from '../version.js';
@@ -27,13 +25,16 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .description(
       'Run Airlock in the foreground with embedded defaults: the HTTP API on 127.0.0.1:8080 (docs at /api/docs), the built-in OCI registry on 127.0.0.1:5000, and a workflow worker, with their data in ./.airlock (or $AIRLOCK_DATA_DIR) and the embedded Postgres unless DATABASE_URL is set. On the first start an admin API token is printed, once. Stop with Ctrl-C.',
     )
-    .option('--listen <host:port>', `where the API listens (default ${DEFAULT_API_LISTEN})`)
+    .option('--listen <host:port>', 'where the API listens (default 127.0.0.1:8080)')
     .option('--registry-listen <host:port>', 'where the registry listens (default 127.0.0.1:5000)')
     .option('--no-registry', 'do not run the built-in registry')
     .option('--data <dir>', 'Airlock data directory (default $AIRLOCK_DATA_DIR, else ./.airlock)')
     .option('--config <file>', 'registry configuration (YAML): auth, namespaces, limits')
     .option('--log-level <level>', 'log level (default $AIRLOCK_LOG_LEVEL, else info)')
     .action(async (flags: ServeCommandFlags) => {
+      // Loaded when the command runs: other commands need not parse the server.
+      const { serve } = await import('../../app/serve.js');
+      const { loadRegistryConfigFile } = await import('../../app/registry.js');
       const logger = createLogger({ level: flags.logLevel, destination: io.stderr });
       await serve({
         dataDir: resolveDataDir(flags.data, io.env),

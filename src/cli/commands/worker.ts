@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { startEngine } from '../../app/engine.js';
 import { createLogger } from '../../kernel/index.js';
 import { type CliIo, print } from '../io.js';
 import { positiveInt } from '../options.js';
@@ -28,6 +27,7 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
     .option('--concurrency <n>', 'runs executed at once (default 16)', positiveInt('--concurrency'))
     .option('--log-level <level>', 'log level (default $AIRLOCK_LOG_LEVEL, else info)')
     .action(async (flags: WorkerFlags) => {
+      const { startEngine } = await import('../../app/engine.js');
       const logger = createLogger({
         level: flags.logLevel,
         base: { component: 'worker' },

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../kernel/index.js';
-import { checkWorkflowSource } from '../../app/workflow-check.js';
 import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
 import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
@@ -42,6 +41,7 @@ function registerValidate(workflow: Command, io: CliIo): void {
       const results: { file: string; valid: boolean; name?: string; steps?: number; problems?: unknown }[] =
         [];
       const failures: unknown[] = [];
+      const { checkWorkflowSource } = await import('../../app/workflow-check.js');
       for (const file of files) {
         try {
           const definition = checkWorkflowSource(await readSource(file), file);

@@ -171,3 +171,18 @@ function stringField(value: unknown, field: string): string | undefined {
   const found = (value as Record<string, unknown>)[field];
   return typeof found === 'string' && found !== '' ? found : undefined;
 }
+
+/** Whether any unsuppressed finding is at or above `threshold` (for `--fail-on`). */
+export function hasFindingsAtOrAbove(
+  scan: {
+    platforms: readonly {
+      findings: readonly { suppressed?: boolean; severity: { rating: SeverityRating } }[];
+    }[];
+  },
+  threshold: SeverityRating,
+): boolean {
+  const floor = SEVERITY_RATINGS.indexOf(threshold);
+  return scan.platforms.some((p) =>
+    p.findings.some((f) => !f.suppressed && SEVERITY_RATINGS.indexOf(f.severity.rating) >= floor),
+  );
+}
