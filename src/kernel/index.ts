@@ -32,4 +32,5 @@ export { type Clock, systemClock } from './clock.js';
 export { Limiter, KeyedMutex } from './limiter.js';
 export { createLogger, silentLogger, type Logger, type CreateLoggerOptions } from './log.js';
 export { redactText, redactUrl, redactHeaders, REDACTED } from './redact.js';
+export { MASK, secretMasker, maskSecrets as maskSecretsWith } from './secret-mask.js';
 export { createMetrics, type Metrics, type CreateMetricsOptions } from './metrics.js';

@@ -6,6 +6,10 @@ import { makeImage, makeLayer, pushFixtureToRegistry } from '../fixtures/index.j
 import { type TempDir, makeTempDir } from '../harness/cleanup.js';
 import { createTestDatabase, type TestDatabase } from '../harness/index.js';
 
+// The API's JSON bodies, read loosely: the API's own tests check their shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ApiJson = any;
+
 /** `airlock serve` as a whole: API, built-in registry and worker in one process on one database. */
 describe('airlock serve', () => {
   let temp: TempDir;
@@ -39,7 +43,11 @@ describe('airlock serve', () => {
     await temp?.remove();
   });
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: ApiJson }> {
     const response = await fetch(`${ready.api}${path}`, {
       method,
       headers: {

@@ -1,5 +1,5 @@
 import type { ActionContext } from '../../engine/actions/contract.js';
-import { redactText } from '../../kernel/index.js';
+import { maskSecretsWith, redactText, secretMasker } from '../../kernel/index.js';
 import { actionFailure } from './failure.js';
 
 /** A secret's value; a missing secret fails the step permanently, naming the field that asked for it. */
@@ -13,14 +13,7 @@ export function requireSecret(context: ActionContext, name: string, field: strin
   return value;
 }
 
-/** What a secret's value is replaced with in logs and messages, as CI systems show it. */
-export const MASK = '***';
-
-/**
- * Values shorter than this are not masked: masking `1` or `no` would garble every line and
- * protect nothing, since such a value is guessable anyway.
- */
-const MIN_MASKED_LENGTH = 3;
+export { MASK } from '../../kernel/index.js';
 
 /**
  * Replaces every occurrence of the given secret values (and, as the last line of defence,
@@ -28,12 +21,7 @@ const MIN_MASKED_LENGTH = 3;
  * command, an endpoint's error body quoted in a message.
  */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  // Longest first, so that a secret containing another is masked whole.
-  for (const value of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (value.length >= MIN_MASKED_LENGTH) out = out.split(value).join(MASK);
-  }
-  return redactText(out);
+  return redactText(secretMasker(secrets)(text));
 }
 
 /** At most this much of a body or output is quoted in an error message. */
@@ -61,20 +49,6 @@ export function maskSecretsInValue(
   value: unknown,
   secrets: readonly string[],
 ): { value: unknown; masked: boolean } {
-  const present = secrets.filter((s) => s.length >= MIN_MASKED_LENGTH);
-  if (
-    present.length === 0 ||
-    !present.some((s) => JSON.stringify(value).includes(JSON.stringify(s).slice(1, -1)))
-  ) {
-    return { value, masked: false };
-  }
-  const walk = (node: unknown): unknown => {
-    if (typeof node === 'string') return maskSecrets(node, present);
-    if (Array.isArray(node)) return node.map(walk);
-    if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [maskSecrets(k, present), walk(v)]));
-    }
-    return node;
-  };
-  return { value: walk(value), masked: true };
+  const masked = maskSecretsWith(value, (text) => maskSecrets(text, secrets));
+  return { value: masked, masked: JSON.stringify(masked) !== JSON.stringify(value) };
 }

@@ -1,6 +1,5 @@
-import { secretMasker } from '../runtime/secret-mask.js';
 import { Writable } from 'node:stream';
-import { type Logger, createLogger } from '../../kernel/index.js';
+import { type Logger, createLogger, secretMasker } from '../../kernel/index.js';
 import type { NewLogLine } from '../../store/index.js';
 
 export interface LogWriter {

@@ -1,5 +1,4 @@
-import { maskSecrets, secretMasker } from './secret-mask.js';
-import { anySignal } from '../../kernel/index.js';
+import { anySignal, maskSecretsWith, secretMasker } from '../../kernel/index.js';
 import type { ActionDefinition } from '../actions/contract.js';
 import type { StepDefinition } from '../definition/types.js';
 import type { Outcome } from './durable.js';
@@ -141,7 +140,7 @@ async function record(
   outcome: Outcome<Record<string, unknown>>,
   last: boolean,
 ): Promise<Outcome<Record<string, unknown>>> {
-  outcome = maskSecrets(outcome, secretMasker(Object.values(env.secrets())));
+  outcome = maskSecretsWith(outcome, secretMasker(Object.values(env.secrets())));
   if (outcome.ok) {
     await env.recorder.stepState({
       ...base,

@@ -1,4 +1,4 @@
-import { maskSecrets, secretMasker } from './secret-mask.js';
+import { maskSecretsWith, secretMasker } from '../../kernel/index.js';
 import type { ChildCall, DurableContext, FailureInfo, Outcome, SerializedScope } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
 import { evaluate, evaluateEnv } from './expressions.js';
@@ -80,12 +80,12 @@ export async function executeRun(
   }
   let outputs: Record<string, unknown>;
   try {
-    outputs = maskSecrets(
+    outputs = maskSecretsWith(
       evaluate(env, plan.definition.outputs, scope, 'outputs') as Record<string, unknown>,
       secretMasker(Object.values(env.secrets())),
     );
   } catch (error) {
-    const problem = maskSecrets(toFailure(error), secretMasker(Object.values(env.secrets())));
+    const problem = maskSecretsWith(toFailure(error), secretMasker(Object.values(env.secrets())));
     await ctx.step('finish', () => env.recorder.runFinished(runId, 'failed', { error: problem }));
     return { ok: false, error: problem };
   }

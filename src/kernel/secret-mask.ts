@@ -1,8 +1,11 @@
 /** What replaces a secret value in outputs, errors and logs. */
 export const MASK = '***';
 
-/** Shorter values are not masked: masking `on` or `1` everywhere would garble every text. */
-const MIN_SECRET_LENGTH = 4;
+/**
+ * Shorter values are not masked: masking `1` or `no` everywhere would garble every text and
+ * protect nothing, since such a value is guessable anyway.
+ */
+const MIN_SECRET_LENGTH = 3;
 
 /**
  * A function that replaces every occurrence of the secret values in a string, longest first
@@ -18,8 +21,8 @@ export function secretMasker(secrets: Iterable<string>): (text: string) => strin
 }
 
 /**
- * Masks secret values in every string of a JSON-like value (object keys included). Step
- * outputs are masked before they are recorded or handed to later steps, as GitHub Actions
+ * Masks secret values in every string of a JSON-like value (object keys included). The engine
+ * masks step outputs before they are recorded or handed to later steps, as GitHub Actions
  * does: a secret never reaches the database (the run's tables or the durable checkpoints)
  * through an action that echoed it.
  */
