@@ -9,6 +9,7 @@ import { CancellationHub } from '../engine/cancellation.js';
 import { launchDbos, shutdownDbos } from '../engine/dbos/runtime.js';
 import type { QueueLimits } from '../engine/dbos/queues.js';
 import { WorkflowEngine } from '../engine/engine.js';
+import type { RunSummary } from '../engine/service.js';
 import { StepLogSink } from '../engine/logs/step-logger.js';
 import { StoreRecorder } from '../engine/recorder.js';
 import type { RunEnvironment } from '../engine/runtime/index.js';
@@ -16,6 +17,7 @@ import { Supervisor } from '../engine/supervisor.js';
 import { AppError, type Logger } from '../kernel/index.js';
 import {
   PostgresApprovalStore,
+  PostgresAuditLog,
   PostgresEventStore,
   PostgresLogStore,
   PostgresRunStore,
@@ -55,6 +57,8 @@ export interface StartEngineOptions {
 export interface RunningEngine {
   engine: WorkflowEngine;
   database: AirlockDatabase;
+  /** The hash-chained audit log (in the same database). */
+  audit: PostgresAuditLog;
   workerId: string;
   stop(): Promise<void>;
 }
@@ -102,7 +106,16 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     const cancellation = new CancellationHub(database.connectionString, logger);
     await cancellation.start();
     started.push(() => cancellation.stop());
-    const engine = new WorkflowEngine({ stores, actions, cancellation, logger });
+    const audit = new PostgresAuditLog(database.db);
+    // Runs the engine starts by itself (schedules, workflow.completed) are audited here; the
+    // API audits those it starts.
+    const engine = new WorkflowEngine({
+      stores,
+      actions,
+      cancellation,
+      logger,
+      onSystemStart: (run, actor) => auditRunStart(audit, run, actor.subject),
+    });
     const secrets = secretsFromEnv(options.env);
     const environment: RunEnvironment = {
       loadPlan: (runId) => engine.loadPlan(runId),
@@ -146,6 +159,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     return {
       engine,
       database,
+      audit,
       workerId,
       stop: async () => {
         await supervisor.stop();
@@ -237,3 +251,18 @@ const QUEUES_SCHEMA = z.record(
     })
     .strict(),
 );
+
+/** The audit entry of a run start, the same whoever started it. */
+export async function auditRunStart(
+  audit: PostgresAuditLog,
+  run: RunSummary,
+  actor: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await audit.append({
+    actor,
+    action: 'run.start',
+    target: `run:${run.id}`,
+    details: { workflow: run.workflow, version: run.version, trigger: run.trigger.type, ...details },
+  });
+}

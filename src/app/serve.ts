@@ -2,8 +2,8 @@ import { createApiServer, bootstrapAdminToken } from '../api/index.js';
 import type { EventSource } from '../engine/service.js';
 import { type Logger, createMetrics } from '../kernel/index.js';
 import type { RegistryEventSink } from '../registry/index.js';
-import { PostgresAuditLog, PostgresTokenStore } from '../store/index.js';
-import { startEngine } from './engine.js';
+import { PostgresTokenStore } from '../store/index.js';
+import { auditRunStart, startEngine } from './engine.js';
 import { type RegistryConfig, type RunningRegistry, parseListenAddress, startRegistry } from './registry.js';
 
 /** Where the API listens unless told otherwise: loopback, so that a first start exposes nothing. */
@@ -66,7 +66,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   deliver = (event) => {
     engine.engine
       .receiveEvent('airlock', { events: [event] }, REGISTRY_ACTOR)
-      .then((outcome) => {
+      .then(async (outcome) => {
+        for (const run of outcome.runs)
+          await auditRunStart(engine.audit, run, REGISTRY_ACTOR.subject, { source: 'airlock' });
         if (outcome.runs.length > 0)
           logger.info(
             {
@@ -85,7 +87,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       );
   };
   const tokens = new PostgresTokenStore(engine.database.db);
-  const audit = new PostgresAuditLog(engine.database.db);
+  const audit = engine.audit;
   const api = createApiServer({
     engine: engine.engine,
     tokens,

@@ -61,6 +61,11 @@ export interface WorkflowEngineOptions {
   logger: Logger;
   /** How often `followLogs` looks for new lines. */
   logPollMs?: number;
+  /**
+   * Told of each run the engine starts by itself (a schedule's firing, a workflow.completed
+   * trigger), for the audit log; the API records the runs it starts.
+   */
+  onSystemStart?: (run: RunSummary, actor: Actor) => Promise<void>;
 }
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
@@ -144,6 +149,29 @@ export class WorkflowEngine implements EngineService {
   }
 
   async startRun(workflow: string, options: StartRunOptions): Promise<RunSummary> {
+    return (await this.createRun(workflow, options)).summary;
+  }
+
+  /** A run the engine starts by itself, audited through `onSystemStart` when it is new. */
+  private async startSystemRun(workflow: string, options: StartRunOptions): Promise<RunSummary> {
+    const { summary, created } = await this.createRun(workflow, options);
+    if (created) {
+      await this.options
+        .onSystemStart?.(summary, options.actor)
+        .catch((error: unknown) =>
+          this.options.logger.error(
+            { run: summary.id, err: (error as Error).message },
+            'the start of a run could not be audited',
+          ),
+        );
+    }
+    return summary;
+  }
+
+  private async createRun(
+    workflow: string,
+    options: StartRunOptions,
+  ): Promise<{ summary: RunSummary; created: boolean }> {
     const stored = await this.stores.workflows.get(workflow, options.version);
     if (!stored) {
       throw new AppError(
@@ -167,7 +195,7 @@ export class WorkflowEngine implements EngineService {
     // A run found by its idempotency key that is still queued may have lost its enqueue
     // (a crash in between, or a replayed trigger step): enqueueing by run id is idempotent.
     if (created || run.status === 'queued') await enqueueRun(run.id);
-    return toSummary(run);
+    return { summary: toSummary(run), created };
   }
 
   /** Puts a run on the queue again if its first enqueue was lost (a crash between row and enqueue). */
@@ -374,7 +402,7 @@ export class WorkflowEngine implements EngineService {
             (t.conclusion === 'success') === (status === 'succeeded')),
       );
       if (!fires) continue;
-      await this.startRun(version.name, {
+      await this.startSystemRun(version.name, {
         version: version.version,
         actor: SYSTEM,
         trigger: { type: 'workflow', event: { run: runId, workflow: run.workflow, status } },
@@ -412,7 +440,7 @@ export class WorkflowEngine implements EngineService {
         return;
       }
     }
-    await this.startRun(workflow, {
+    await this.startSystemRun(workflow, {
       version: stored.version,
       actor: { subject: 'system:scheduler', roles: ['operator'] },
       trigger: { type: 'schedule', event },

@@ -98,6 +98,10 @@ describe('airlock serve', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(runs).toHaveLength(1);
+    const audit = await api('GET', `/api/audit?action=run.start`);
+    expect(audit.json.entries).toContainEqual(
+      expect.objectContaining({ actor: 'system:registry', target: `run:${runs[0]!.id}` }),
+    );
     expect(runs[0]).toMatchObject({
       status: 'succeeded',
       trigger: { type: 'registry', event: { repository: 'quarantine/app', tag: 'v1', action: 'push' } },

@@ -227,6 +227,11 @@ describeWith('triggers, queues and cancellation with real workers', () => {
     });
     const second = await waitFor('the second run to finish', done(followers[0]!.id), 10_000);
     expect(second.status).toBe('succeeded');
+    const [entry] = await control.audit.list({ action: 'run.start', target: `run:${followers[0]!.id}` });
+    expect(entry).toMatchObject({
+      actor: 'system:engine',
+      details: { workflow: 'second', trigger: 'workflow' },
+    });
   });
 
   it('cancels a running run, stopping its command', async () => {
