@@ -35,3 +35,4 @@ export { redactText, redactUrl, redactHeaders, REDACTED } from './redact.js';
 export { MASK, secretMasker, maskSecrets as maskSecretsWith } from './secret-mask.js';
 export { createMetrics, type Metrics, type CreateMetricsOptions } from './metrics.js';
 export { DAY_MS, DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
+export { formatBytes } from './bytes.js';

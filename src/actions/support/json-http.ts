@@ -1,7 +1,11 @@
 import { type Dispatcher, request } from 'undici';
 import type { ActionContext, ActionFailure } from '../../engine/actions/contract.js';
 import { redactUrl } from '../../kernel/index.js';
-import { parseRetryAfter } from '../../oci/remote/index.js';
+import {
+  RETRYABLE_NETWORK_CODES as REGISTRY_RETRYABLE_CODES,
+  errorCodes,
+  parseRetryAfter,
+} from '../../oci/remote/index.js';
 import { actionFailure, invalidInput } from './failure.js';
 import { excerptOf, maskSecrets } from './secrets.js';
 
@@ -199,31 +203,12 @@ function statusFailure(
   return actionFailure('ACTION_HTTP_STATUS', `${shown} answered ${status}${said}`, { details, retryable });
 }
 
-const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
+/** The registry client's retryable connection failures, and DNS failures (an endpoint being redeployed). */
+const RETRYABLE_NETWORK_CODES = new Set([...REGISTRY_RETRYABLE_CODES, 'ENOTFOUND']);
 
 /** Connection failures (refused, reset, DNS, time-outs) may pass on another attempt; TLS and protocol errors will not. */
 function networkFailure(error: unknown, shown: string, secrets: readonly string[]): ActionFailure {
-  const codes: string[] = [];
-  for (let current: unknown = error, depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = current.cause;
-  }
+  const codes = errorCodes(error);
   const code = codes.find((c) => RETRYABLE_NETWORK_CODES.has(c)) ?? codes[0];
   const message = maskSecrets(error instanceof Error ? error.message : String(error), secrets);
   return actionFailure('ACTION_HTTP_UNREACHABLE', `${shown} failed: ${message}${code ? ` (${code})` : ''}`, {

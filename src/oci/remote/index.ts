@@ -6,7 +6,14 @@ export {
   type ReferrersMode,
 } from './session.js';
 export { RemoteRepository } from './repository.js';
-export { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter, type RetryPolicy } from './retry.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_NETWORK_CODES,
+  backoffDelay,
+  errorCodes,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry.js';
 export { type RateLimitInfo, parseRateLimit } from './rate-limit.js';
 export { type TransportTimeouts, DEFAULT_TIMEOUTS } from './transport.js';
 export { parseWwwAuthenticate, type AuthChallenge } from './challenge.js';

@@ -58,7 +58,8 @@ function parseHttpDate(text: string): number | undefined {
   return Number.isNaN(date) ? undefined : date;
 }
 
-const RETRYABLE_NETWORK_CODES = new Set([
+/** Error codes of connection-level failures that may pass on another attempt. */
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -76,13 +77,19 @@ const RETRYABLE_NETWORK_CODES = new Set([
 
 /** Connection-level failures worth another attempt (resets, refused connections, time-outs). */
 export function isRetryableNetworkError(error: unknown): boolean {
+  return errorCodes(error).some((code) => RETRYABLE_NETWORK_CODES.has(code));
+}
+
+/** The `code`s along an error's cause chain (undici wraps socket errors), outermost first. */
+export function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return true;
+    if (typeof code === 'string') codes.push(code);
     current = current.cause;
   }
-  return false;
+  return codes;
 }
 
 export function isRetryableStatus(status: number): boolean {

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../kernel/index.js';
 import { LayerLimitError } from './layer-errors.js';
 import type { LayerLimits } from './limits.js';
 
@@ -57,14 +58,4 @@ export class LayerMeter {
   }
 }
 
-/** `1536` → `1.5 KiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes };
