@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from './read-input.js';
 import { basename } from 'node:path';
 import { AppError } from '../kernel/index.js';
 import type { Actor, LogLine, RunDetail } from '../engine/service.js';
@@ -21,15 +21,7 @@ export async function runWorkflowFile(
   file: string,
   options: RunFileOptions,
 ): Promise<RunDetail> {
-  let source: string;
-  try {
-    source = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new AppError(
-      'USAGE_INVALID',
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  const source = await readInputFile(file);
   const { version } = await engine.applyWorkflow(source, { file: basename(file), actor: options.actor });
   const run = await engine.startRun(version.name, {
     version: version.version,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from './read-input.js';
 import { AppError } from '../kernel/index.js';
 import type { ReadOnlyTarget } from '../oci/content/index.js';
 import type { Descriptor, Platform } from '../oci/manifest/index.js';
@@ -87,15 +87,7 @@ export async function importScanReport(
 }
 
 async function readReport(file: string, format: ScannerReportFormat): Promise<ImportedScan> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new AppError(
-      'USAGE_INVALID',
-      `cannot read scanner report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  const text = await readInputFile(file, 'scanner report');
   const imported = parseScannerReport(text, file);
   if (imported.scanner !== format) {
     throw new AppError(

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from './read-input.js';
 import type { Kysely } from 'kysely';
 import { AppError, type Logger } from '../kernel/index.js';
 import type { Target } from '../oci/content/index.js';
@@ -186,16 +186,7 @@ function databaseOf(status: VulnDbStatus): ScanRecord['scanner']['database'] {
 export async function loadVex(files: string[]): Promise<VexDocument[]> {
   const documents: VexDocument[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new AppError(
-        'USAGE_INVALID',
-        `cannot read VEX document ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-    }
-    documents.push(parseOpenVex(text, file).document);
+    documents.push(parseOpenVex(await readInputFile(file, 'VEX document'), file).document);
   }
   return documents;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../../app/read-input.js';
 import { type Command, Option } from 'commander';
 import { type CopySpec, copyImages, destinationUnder } from '../../app/copy-service.js';
 import { AppError } from '../../kernel/index.js';
@@ -56,15 +56,7 @@ async function copySpecs(locations: string[], flags: CopyCommandFlags, io: CliIo
 }
 
 async function readCopyFile(file: string, io: CliIo): Promise<string> {
-  if (file === '-') return readAll(io.stdin);
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new AppError(
-      'USAGE_INVALID',
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  return file === '-' ? readAll(io.stdin) : readInputFile(file);
 }
 
 /** Lines of `SOURCE [DESTINATION]`; a line without destination needs `--to`. Errors name the line. */

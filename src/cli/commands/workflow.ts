@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../../app/read-input.js';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../kernel/index.js';
@@ -44,7 +44,7 @@ function registerValidate(workflow: Command, io: CliIo): void {
       const { checkWorkflowSource } = await import('../../app/workflow-check.js');
       for (const file of files) {
         try {
-          const definition = checkWorkflowSource(await readSource(file), file);
+          const definition = checkWorkflowSource(await readInputFile(file), file);
           results.push({ file, valid: true, name: definition.name, steps: definition.steps.length });
           if (!flags.json)
             print(
@@ -85,7 +85,7 @@ function registerApply(workflow: Command, io: CliIo): void {
     const failures: unknown[] = [];
     for (const file of files) {
       try {
-        const source = await readSource(file);
+        const source = await readInputFile(file);
         const result = await client.applyWorkflow(source, basename(file), { signal: io.signal });
         results.push({ file, ...result });
         const { name, version } = result.version;
@@ -167,14 +167,4 @@ function registerVersions(workflow: Command, io: CliIo): void {
       ),
     );
   });
-}
-
-async function readSource(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new AppError('USAGE_INVALID', `cannot read ${file}: ${reason}`, { cause: error });
-  }
 }
