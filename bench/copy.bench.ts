@@ -53,6 +53,16 @@ const benchmark: Benchmark = {
         row('cold', cold, '≤ 0.35×'),
         row('warm', warm, '≤ 0.50×'),
       ]);
+      // What every process pays before any work: the floor of the warm figures.
+      const startup = { skopeo: [] as number[], airlock: [] as number[] };
+      for (let i = 0; i < 5; i++) {
+        startup.skopeo.push((await measure('skopeo', ['--version'])).ms);
+        startup.airlock.push((await measure(airlock.command, [...airlock.args, '--version'])).ms);
+      }
+      printTable([
+        ['start-up', 'skopeo --version', 'airlock --version', 'ratio', ''],
+        row('median of 5', startup, ''),
+      ]);
     } finally {
       await source.stop();
     }
