@@ -1,4 +1,4 @@
-import type { Logger } from '../kernel/index.js';
+import { type Logger, sleep } from '../kernel/index.js';
 import type { RegistryEventSink, RegistryNotification } from './events.js';
 
 export interface NotificationEndpoint {
@@ -117,15 +117,9 @@ class EndpointQueue {
           'notification endpoint unreachable',
         );
       }
-      if (attempt < ATTEMPTS) await sleep(1000 * 2 ** (attempt - 1), this.stop.signal);
+      // An abort (closing) ends the wait; the next request sees it and gives up.
+      if (attempt < ATTEMPTS) await sleep(1000 * 2 ** (attempt - 1), this.stop.signal).catch(() => undefined);
     }
     return false;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }

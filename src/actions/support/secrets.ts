@@ -49,6 +49,12 @@ export function maskSecretsInValue(
   value: unknown,
   secrets: readonly string[],
 ): { value: unknown; masked: boolean } {
-  const masked = maskSecretsWith(value, (text) => maskSecrets(text, secrets));
-  return { value: masked, masked: JSON.stringify(masked) !== JSON.stringify(value) };
+  let masked = false;
+  const mask = secretMasker(secrets);
+  const result = maskSecretsWith(value, (text) => {
+    const out = redactText(mask(text));
+    if (out !== text) masked = true;
+    return out;
+  });
+  return { value: result, masked };
 }

@@ -36,15 +36,22 @@ export function approvalTimeoutMs(input: ApprovalInput): number | undefined {
   return input.timeoutMs ?? (input.timeout === undefined ? undefined : parseDuration(input.timeout));
 }
 
-/** Problems of an approval input as `field: message` lines. */
-export function approvalInputProblems(input: unknown): { path: (string | number)[]; message: string }[] {
+/** An approval input checked against the schema: its value, or every problem with its path. */
+export function checkApprovalInput(
+  input: unknown,
+):
+  | { ok: true; value: ApprovalInput }
+  | { ok: false; problems: { path: (string | number)[]; message: string }[] } {
   const parsed = approvalInputSchema.safeParse(input ?? {});
-  if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => ({
-    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message:
-      issue.code === 'unrecognized_keys'
-        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: approval@v1 takes approvers, message, timeout, timeoutMs, onTimeout`
-        : issue.message,
-  }));
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => ({
+      path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      message:
+        issue.code === 'unrecognized_keys'
+          ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: approval@v1 takes approvers, message, timeout, timeoutMs, onTimeout`
+          : issue.message,
+    })),
+  };
 }

@@ -1,4 +1,5 @@
-import { approvalInputProblems } from './approval-input.js';
+import { checkApprovalInput } from './approval-input.js';
+import { hasTemplate } from './expression/template.js';
 import { cycleMessage } from './dag.js';
 import {
   expressionReferences,
@@ -67,13 +68,15 @@ function checkApprovals(steps: readonly RawStep[], problems: ProblemList): void 
   for (const step of steps) {
     if (step.uses !== 'approval@v1' || !isRecord(step.with)) continue;
     const literal = Object.fromEntries(Object.entries(step.with).filter(([, value]) => !isTemplated(value)));
-    for (const problem of approvalInputProblems(literal))
-      problems.add([...step.path, 'with', ...problem.path], problem.message);
+    const checked = checkApprovalInput(literal);
+    if (!checked.ok)
+      for (const problem of checked.problems)
+        problems.add([...step.path, 'with', ...problem.path], problem.message);
   }
 }
 
 function isTemplated(value: unknown): boolean {
-  return JSON.stringify(value)?.includes('${{') ?? false;
+  return hasTemplate(JSON.stringify(value) ?? '');
 }
 
 export function unknownStepMessage(id: string, ids: Iterable<string>): string {

@@ -1,8 +1,4 @@
-import {
-  approvalInputProblems,
-  approvalInputSchema,
-  approvalTimeoutMs,
-} from '../definition/approval-input.js';
+import { approvalTimeoutMs, checkApprovalInput } from '../definition/approval-input.js';
 import type { StepDefinition } from '../definition/types.js';
 import type { DurableContext, Outcome } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
@@ -40,10 +36,10 @@ export async function executeApproval(
     uses: step.uses,
     attempt: 1,
   };
-  const parsed = approvalInputSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
+  const checked = checkApprovalInput(raw);
+  if (!checked.ok) {
     const where = `${step.id}${index === undefined ? '' : `[${index}]`}`;
-    const problems = approvalInputProblems(raw)
+    const problems = checked.problems
       .map((p) => `${p.path.length > 0 ? `${p.path.join('.')}: ` : ''}${p.message}`)
       .join('; ');
     const error = {
@@ -63,7 +59,7 @@ export async function executeApproval(
     );
     return { ok: false, error };
   }
-  const input = parsed.data;
+  const input = checked.value;
   const timeoutMs = approvalTimeoutMs(input) ?? DEFAULT_APPROVAL_TIMEOUT_MS;
   await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:request`, async () => {
     // The run shows as waiting before the approval is listed: whoever sees the request sees the wait.

