@@ -7,6 +7,7 @@ import type {
   PostgresRunStore,
   PostgresWorkflowStore,
   StoredApproval,
+  StoredLogLine,
   StoredRun,
   StoredWorkflowVersion,
 } from '../store/index.js';
@@ -554,15 +555,7 @@ function toSummary(run: StoredRun): RunSummary {
   };
 }
 
-function toLogLine(line: {
-  seq: number;
-  at: Date;
-  stepId: string | null;
-  index: number | null;
-  level: string;
-  message: string;
-  fields: Record<string, unknown> | null;
-}): LogLine {
+function toLogLine(line: Omit<StoredLogLine, 'runId'>): LogLine {
   return {
     seq: line.seq,
     at: line.at.toISOString(),
