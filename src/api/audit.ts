@@ -1,3 +1,4 @@
+import type { RunSummary } from '../engine/service.js';
 import type { NewAuditEntry } from '../store/index.js';
 import type { ApiServices } from './services.js';
 
@@ -27,4 +28,21 @@ export function recordAuditFailure(
     { err: error instanceof Error ? error.message : String(error), action, target },
     'audit entry could not be written',
   );
+}
+
+/**
+ * The audit entry of a run start, whoever started it (the API, a schedule, a workflow that
+ * finished, a registry event): `details` adds what the starter knows (inputs, source, …).
+ */
+export function runStartEntry(
+  run: RunSummary,
+  actor: string,
+  details: Record<string, unknown> = {},
+): NewAuditEntry {
+  return {
+    actor,
+    action: 'run.start',
+    target: `run:${run.id}`,
+    details: { workflow: run.workflow, version: run.version, trigger: run.trigger.type, ...details },
+  };
 }

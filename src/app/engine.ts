@@ -4,12 +4,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { builtinActions } from '../actions/index.js';
+import { runStartEntry } from '../api/audit.js';
 import { type ActionDefinition, ActionRegistry } from '../engine/actions/contract.js';
 import { CancellationHub } from '../engine/cancellation.js';
 import { launchDbos, shutdownDbos } from '../engine/dbos/runtime.js';
 import type { QueueLimits } from '../engine/dbos/queues.js';
 import { WorkflowEngine } from '../engine/engine.js';
-import type { RunSummary } from '../engine/service.js';
 import { StepLogSink } from '../engine/logs/step-logger.js';
 import { StoreRecorder } from '../engine/recorder.js';
 import type { RunEnvironment } from '../engine/runtime/index.js';
@@ -114,7 +114,9 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       actions,
       cancellation,
       logger,
-      onSystemStart: (run, actor) => auditRunStart(audit, run, actor.subject),
+      onSystemStart: async (run, actor) => {
+        await audit.append(runStartEntry(run, actor.subject));
+      },
     });
     const secrets = secretsFromEnv(options.env);
     const environment: RunEnvironment = {
@@ -251,18 +253,3 @@ const QUEUES_SCHEMA = z.record(
     })
     .strict(),
 );
-
-/** The audit entry of a run start, the same whoever started it. */
-export async function auditRunStart(
-  audit: PostgresAuditLog,
-  run: RunSummary,
-  actor: string,
-  details: Record<string, unknown> = {},
-): Promise<void> {
-  await audit.append({
-    actor,
-    action: 'run.start',
-    target: `run:${run.id}`,
-    details: { workflow: run.workflow, version: run.version, trigger: run.trigger.type, ...details },
-  });
-}

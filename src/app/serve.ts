@@ -1,9 +1,10 @@
+import { runStartEntry } from '../api/audit.js';
 import { createApiServer, bootstrapAdminToken } from '../api/index.js';
 import type { EventSource } from '../engine/service.js';
 import { type Logger, createMetrics } from '../kernel/index.js';
 import type { RegistryEventSink } from '../registry/index.js';
 import { PostgresTokenStore } from '../store/index.js';
-import { auditRunStart, startEngine } from './engine.js';
+import { startEngine } from './engine.js';
 import { type RegistryConfig, type RunningRegistry, parseListenAddress, startRegistry } from './registry.js';
 
 /** Where the API listens unless told otherwise: loopback, so that a first start exposes nothing. */
@@ -68,7 +69,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       .receiveEvent('airlock', { events: [event] }, REGISTRY_ACTOR)
       .then(async (outcome) => {
         for (const run of outcome.runs)
-          await auditRunStart(engine.audit, run, REGISTRY_ACTOR.subject, { source: 'airlock' });
+          await engine.audit.append(runStartEntry(run, REGISTRY_ACTOR.subject, { source: 'airlock' }));
         if (outcome.runs.length > 0)
           logger.info(
             {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '../audit.js';
+import { recordAudit, runStartEntry } from '../audit.js';
 import { type AnyRoute, defineRoute } from '../http/route.js';
 import { EventOutcomeSchema, EventSourceParams, TriggerListSchema } from '../schemas/triggers.js';
 
@@ -41,12 +41,7 @@ const receiveEvent = defineRoute({
     services.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, outcome.duplicates);
     for (const run of outcome.runs) {
       services.metrics.runsStarted.inc({ workflow: run.workflow, trigger: 'registry' });
-      await recordAudit(services, {
-        actor: actor.subject,
-        action: 'run.start',
-        target: `run:${run.id}`,
-        details: { workflow: run.workflow, version: run.version, trigger: 'registry', source },
-      });
+      await recordAudit(services, runStartEntry(run, actor.subject, { source }));
     }
     return { status: 202, body: outcome };
   },

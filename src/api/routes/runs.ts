@@ -1,6 +1,6 @@
 import { AppError } from '../../kernel/index.js';
 import type { RunDetail } from '../../engine/service.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, runStartEntry } from '../audit.js';
 import { type AnyRoute, defineRoute } from '../http/route.js';
 import { RunIdParams } from '../schemas/common.js';
 import {
@@ -36,19 +36,14 @@ const startRun = defineRoute({
       trigger: { type: 'manual' },
       idempotencyKey,
     });
-    await recordAudit(services, {
-      actor: actor.subject,
-      action: 'run.start',
-      target: `run:${run.id}`,
-      details: {
-        workflow: run.workflow,
-        version: run.version,
-        trigger: 'manual',
+    await recordAudit(
+      services,
+      runStartEntry(run, actor.subject, {
         inputs: run.inputs,
         // A repeated start returns the first run; the key tells the two entries apart from two runs.
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-      },
-    });
+      }),
+    );
     services.metrics.runsStarted.inc({ workflow: run.workflow, trigger: 'manual' });
     return { status: 201, body: run, headers: { location: `/api/runs/${encodeURIComponent(run.id)}` } };
   },
@@ -117,18 +112,10 @@ const retryRun = defineRoute({
   responses: { 201: { description: 'The new run', schema: RunSummarySchema } },
   async handler({ params, actor, services }) {
     const run = await services.engine.retryRun(params.id, actor);
-    await recordAudit(services, {
-      actor: actor.subject,
-      action: 'run.start',
-      target: `run:${run.id}`,
-      details: {
-        workflow: run.workflow,
-        version: run.version,
-        trigger: 'retry',
-        retryOf: params.id,
-        inputs: run.inputs,
-      },
-    });
+    await recordAudit(
+      services,
+      runStartEntry(run, actor.subject, { retryOf: params.id, inputs: run.inputs }),
+    );
     services.metrics.runsStarted.inc({ workflow: run.workflow, trigger: 'retry' });
     return { status: 201, body: run, headers: { location: `/api/runs/${encodeURIComponent(run.id)}` } };
   },
