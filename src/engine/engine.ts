@@ -300,9 +300,12 @@ export class WorkflowEngine implements EngineService {
     const named = decision.stepId === undefined ? undefined : /^(.+)\[(\d+)\]$/.exec(decision.stepId);
     const stepId = named ? named[1]! : decision.stepId;
     const index = named ? Number(named[2]) : undefined;
-    const pending = (await this.stores.approvals.list({ runId, status: 'pending' })).filter(
-      (a) => (stepId === undefined || a.stepId === stepId) && (index === undefined || a.index === index),
-    );
+    const pending = (await this.stores.approvals.list({ runId, status: 'pending' }))
+      .filter(
+        (a) => (stepId === undefined || a.stepId === stepId) && (index === undefined || a.index === index),
+      )
+      // In step and item order, whichever was requested first: the items of a fan-out ask at once.
+      .sort((a, b) => a.stepId.localeCompare(b.stepId) || a.index - b.index);
     const label = (a: { stepId: string; index: number }) =>
       a.index >= 0 ? `${a.stepId}[${a.index}]` : a.stepId;
     if (pending.length === 0)
