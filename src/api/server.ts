@@ -8,15 +8,8 @@ import {
   fastify,
 } from 'fastify';
 import type { EngineService, EventSource } from '../engine/service.js';
-import {
-  AppError,
-  type Clock,
-  type Logger,
-  type Metrics,
-  createMetrics,
-  silentLogger,
-  systemClock,
-} from '../kernel/index.js';
+import { AppError, type Clock, type Logger, silentLogger, systemClock } from '../kernel/index.js';
+import { type Metrics, createMetrics } from '../kernel/metrics.js';
 import type { AuditLog, TokenStore } from '../store/index.js';
 import { toApiError } from './http/errors.js';
 import { PROBLEM_MEDIA_TYPE, toProblem } from './http/problem.js';

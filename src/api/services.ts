@@ -1,5 +1,6 @@
 import type { EngineService, EventSource } from '../engine/service.js';
-import type { Clock, Logger, Metrics } from '../kernel/index.js';
+import type { Clock, Logger } from '../kernel/index.js';
+import type { Metrics } from '../kernel/metrics.js';
 import type { AuditLog, TokenStore } from '../store/index.js';
 
 /** What route handlers use; built once per server by `createApiServer`. */

@@ -1,7 +1,8 @@
 import { runStartEntry } from '../api/audit.js';
 import { createApiServer, bootstrapAdminToken } from '../api/index.js';
 import type { EventSource } from '../engine/service.js';
-import { type Logger, createMetrics } from '../kernel/index.js';
+import type { Logger } from '../kernel/index.js';
+import { createMetrics } from '../kernel/metrics.js';
 import type { RegistryEventSink } from '../registry/index.js';
 import { PostgresTokenStore } from '../store/index.js';
 import { startEngine } from './engine.js';

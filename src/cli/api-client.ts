@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Dispatcher, request } from 'undici';
+import { type Dispatcher, request } from '../kernel/http/index.js';
 import type {
   ApplyResultBody,
   ApprovalBody,

@@ -1,5 +1,15 @@
 import { setMaxListeners } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
 import { main } from './main.js';
+
+/**
+ * Short-lived commands keep WebAssembly (undici's HTTP parser) on V8's baseline compiler:
+ * the optimising tier-up compiles in background threads that the process waits for at exit,
+ * which added tens of milliseconds to every `airlock copy`, far more than it saves.
+ * Long-running processes (`serve`, `worker`, `registry` serving) keep the default.
+ */
+const LONG_RUNNING = new Set(['serve', 'worker', 'registry']);
+if (!LONG_RUNNING.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
 
 /**
  * pg-pool (used by the engine's libraries) trips pg's own deprecation notice about queued

@@ -33,6 +33,5 @@ export { Limiter, KeyedMutex } from './limiter.js';
 export { createLogger, silentLogger, type Logger, type CreateLoggerOptions } from './log.js';
 export { redactText, redactUrl, redactHeaders, REDACTED } from './redact.js';
 export { MASK, secretMasker, maskSecrets as maskSecretsWith } from './secret-mask.js';
-export { createMetrics, type Metrics, type CreateMetricsOptions } from './metrics.js';
 export { DAY_MS, DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
 export { formatBytes } from './bytes.js';

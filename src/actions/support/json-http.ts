@@ -1,4 +1,4 @@
-import { type Dispatcher, request } from 'undici';
+import { type Dispatcher, request } from '../../kernel/http/index.js';
 import type { ActionContext, ActionFailure } from '../../engine/actions/contract.js';
 import { redactUrl } from '../../kernel/index.js';
 import {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, type Metrics } from '../../kernel/index.js';
+import { AppError } from '../../kernel/index.js';
+import type { Metrics } from '../../kernel/metrics.js';
 import type { Actor } from '../../engine/service.js';
 import type { ApiTokenRecord, AuditLog, TokenStore } from '../../store/index.js';
 import { type Permission, isAllowed, rolesGranting } from './permissions.js';

@@ -131,10 +131,17 @@ export class Copier implements GraphCopier {
       referrers: [],
       visited: new Set(),
     };
-    const resolved = await step('resolve', 'source', () => source.resolve(reference, { signal }));
     const wantsFilter = options.platforms !== undefined && options.platforms.length > 0;
-    if (!wantsFilter && !options.force && tag !== undefined) {
-      const existing = await destinationDigest(destination, tag, signal);
+    // Both ends are asked at once: on a warm mirror these two lookups are the whole copy.
+    const existingAtDestination =
+      !wantsFilter && !options.force && tag !== undefined
+        ? destinationDigest(destination, tag, signal)
+        : undefined;
+    // A failure of the source lookup is the one reported; the destination's is read below or not at all.
+    existingAtDestination?.catch(() => undefined);
+    const resolved = await step('resolve', 'source', () => source.resolve(reference, { signal }));
+    if (existingAtDestination) {
+      const existing = await existingAtDestination;
       if (existing === resolved.digest) {
         if (options.referrers) await copyReferrers(this, job, [resolved]);
         return this.result(job, from, to, resolved, 'skipped');

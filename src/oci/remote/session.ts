@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, request } from '../../kernel/http/index.js';
 import {
   AppError,
   type Clock,
@@ -65,6 +65,7 @@ export class RegistrySession {
   private readonly referrerSupport = new Map<string, boolean>();
   private readonly tokens: TokenCache;
   private readonly sharedAgent: Agent;
+  private insecureAgent: Agent | undefined;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly insecure: Set<string>;
@@ -147,7 +148,7 @@ export class RegistrySession {
   async close(): Promise<void> {
     const transports = await Promise.allSettled(this.transports.values());
     await Promise.all(transports.map((t) => (t.status === 'fulfilled' ? t.value.close() : undefined)));
-    await this.sharedAgent.close();
+    await Promise.all([this.sharedAgent.close(), this.insecureAgent?.close()]);
   }
 
   private transport(registry: string): Promise<RegistryTransport> {
@@ -163,12 +164,17 @@ export class RegistrySession {
   private async createTransport(registry: string): Promise<RegistryTransport> {
     const endpoint = registryEndpoint(registry);
     const relaxed = this.isRelaxed(registry);
-    const origin = relaxed ? await this.probeScheme(endpoint) : `https://${endpoint}`;
+    const origin = relaxed
+      ? await this.probeScheme(endpoint, isLoopbackRegistry(registry))
+      : `https://${endpoint}`;
     const auth = new RegistryAuth({
       registry,
       credentials: this.options.credentials ?? { get: async () => undefined },
       tokens: this.tokens,
       dispatcher: this.sharedAgent,
+      ownHost: this.insecure.has(registry)
+        ? { host: new URL(origin).host, dispatcher: this.unverifiedAgent() }
+        : undefined,
       userAgent: this.options.userAgent ?? USER_AGENT,
       clock: this.clock,
       logger: this.logger,
@@ -191,6 +197,15 @@ export class RegistrySession {
     });
   }
 
+  /** One agent that skips certificate checks, for token realms of registries marked insecure. */
+  private unverifiedAgent(): Agent {
+    this.insecureAgent ??= new Agent({
+      connect: { rejectUnauthorized: false },
+      keepAliveTimeout: 30_000,
+    });
+    return this.insecureAgent;
+  }
+
   private isRelaxed(registry: string): boolean {
     return isLoopbackRegistry(registry) || this.insecure.has(registry);
   }
@@ -199,7 +214,11 @@ export class RegistrySession {
    * For loopback and insecure registries, as Docker does: HTTPS when the registry speaks
    * it (certificate unchecked for insecure ones), plain HTTP otherwise.
    */
-  private async probeScheme(endpoint: string): Promise<string> {
+  private async probeScheme(endpoint: string, loopback: boolean): Promise<string> {
+    // On loopback, where a registry is nearly always plain HTTP (a test or a local mirror),
+    // plain HTTP is asked first: a TLS server answers it with 400 or drops it, and then
+    // HTTPS is tried as usual. Nothing secret is sent by either probe.
+    if (loopback && (await this.answersPlainHttp(endpoint))) return `http://${endpoint}`;
     const https = `https://${endpoint}`;
     const probe = new Agent({ connect: { rejectUnauthorized: false, timeout: 5_000 } });
     try {
@@ -226,6 +245,21 @@ export class RegistrySession {
       return `http://${endpoint}`;
     } finally {
       void probe.close();
+    }
+  }
+
+  /** Whether `GET http://endpoint/v2/` gets an answer a plain-HTTP registry would give. */
+  private async answersPlainHttp(endpoint: string): Promise<boolean> {
+    try {
+      const response = await request(`http://${endpoint}/v2/`, {
+        method: 'GET',
+        dispatcher: this.sharedAgent,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.body.dump();
+      return response.statusCode !== 400;
+    } catch {
+      return false;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from '../../kernel/http/index.js';
 import {
   type Clock,
   type ErrorCode,
@@ -239,6 +239,10 @@ export class RegistryTransport {
         headers,
         body: request.body as Dispatcher.DispatchOptions['body'],
         signal: request.signal,
+        // undici closes the connection after every HEAD unless told otherwise (a guard against
+        // servers that send a body anyway); registries answer HEAD correctly, and existence
+        // checks are most of a warm copy's requests, so the registry's keep-alive is kept.
+        ...(request.method === 'HEAD' && dispatcher === pool ? { reset: false } : {}),
       });
       this.observeRateLimit(result.headers);
       const location = header(result.headers, 'location');

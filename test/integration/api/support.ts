@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { type ApiServerOptions, bootstrapAdminToken, createApiServer } from '../../../src/api/index.js';
 import type { Role } from '../../../src/engine/service.js';
 import { FakeEngine } from '../../../src/engine/testing/fake-engine.js';
-import { type Metrics, createMetrics } from '../../../src/kernel/index.js';
+import { type Metrics, createMetrics } from '../../../src/kernel/metrics.js';
 import {
   type AirlockSchema,
   type Database,

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiServer } from '../../../src/api/index.js';
 import { type RunningEngine, startEngine } from '../../../src/app/engine.js';
 import type { Actor, RunSummary } from '../../../src/engine/service.js';
-import { createMetrics, silentLogger } from '../../../src/kernel/index.js';
+import { silentLogger } from '../../../src/kernel/index.js';
+import { createMetrics } from '../../../src/kernel/metrics.js';
 import { PostgresAuditLog, PostgresTokenStore } from '../../../src/store/index.js';
 import { makeImage, makeLayer, pushFixtureToRegistry } from '../../fixtures/index.js';
 import {

@@ -23,6 +23,8 @@ import {
   basicAuthorization,
   blobCount,
   credentialsFor,
+  exchanges,
+  isSchemeProbe,
   fastSession,
   imageOf,
   manifestPath,
@@ -95,12 +97,20 @@ describeWith('registry client against a Basic-auth (htpasswd) registry', () => {
     const result = await new Copier({ retry: FAST_RETRY }).copy(repository, 'v1', destination, 'v1');
     expect(result.stats.blobsCopied).toBe(blobCount(image));
 
-    expect(new Set(proxy.requests.map((r) => r.authScheme))).toEqual(new Set([undefined, 'basic']));
+    expect(new Set(exchanges(proxy).map((r) => r.authScheme))).toEqual(new Set([undefined, 'basic']));
     // Only the very first request goes out unauthenticated (and learns the scheme from its 401).
-    expect(proxy.requests.filter((r) => r.authScheme === undefined).map((r) => r.status)).toEqual([401]);
-    expect(proxy.requests.filter((r) => r.authScheme === 'basic').some((r) => r.status === 401)).toBe(false);
-    expect(openProxy.requests.length).toBeGreaterThan(0);
-    expect(openProxy.requests.every((r) => r.authScheme === undefined)).toBe(true);
+    expect(
+      exchanges(proxy)
+        .filter((r) => r.authScheme === undefined)
+        .map((r) => r.status),
+    ).toEqual([401]);
+    expect(
+      exchanges(proxy)
+        .filter((r) => r.authScheme === 'basic')
+        .some((r) => r.status === 401),
+    ).toBe(false);
+    expect(exchanges(openProxy).length).toBeGreaterThan(0);
+    expect(exchanges(openProxy).every((r) => r.authScheme === undefined)).toBe(true);
 
     const stored = await registryStatus(
       registry.url,
@@ -111,6 +121,16 @@ describeWith('registry client against a Basic-auth (htpasswd) registry', () => {
     expect(stored.status).toBe(200);
   });
 
+  it('asks a loopback registry once, over plain HTTP and without credentials, which scheme it speaks', async () => {
+    const client = session({ kind: 'basic', ...USER });
+    const repository = await client.repository({ registry: proxy.host, repository: 'seeded/app' });
+    await repository.resolve('v1');
+    await repository.resolve('v1');
+    expect(proxy.requests.filter(isSchemeProbe)).toHaveLength(1);
+    expect(proxy.requests[0]).toMatchObject({ method: 'GET', path: '/v2/', status: 401 });
+    expect(exchanges(proxy).every((r) => r.authScheme === 'basic' || r.status === 401)).toBe(true);
+  });
+
   it('fails with OCI_UNAUTHORIZED and points at `airlock login` when no credentials are configured', async () => {
     const repository = await session().repository({ registry: proxy.host, repository: 'seeded/app' });
     const error = await rejectionOf(repository.resolve('v1'));
@@ -119,7 +139,9 @@ describeWith('registry client against a Basic-auth (htpasswd) registry', () => {
     expect(error.message).toContain(`${proxy.host}/seeded/app`);
     expect(error.details.httpStatus).toBe(401);
     // Nothing to retry with: one request, no Authorization header.
-    expect(proxy.requests.map((r) => [r.method, r.status, r.authScheme])).toEqual([['HEAD', 401, undefined]]);
+    expect(exchanges(proxy).map((r) => [r.method, r.status, r.authScheme])).toEqual([
+      ['HEAD', 401, undefined],
+    ]);
   });
 
   it('reports rejected credentials as such, naming the user, after one authenticated attempt', async () => {
@@ -136,7 +158,7 @@ describeWith('registry client against a Basic-auth (htpasswd) registry', () => {
     expect(error.message).toContain(`user "${USER.username}"`);
     expect(error.message).toContain('airlock login');
     expect(error.message).not.toContain('wrong');
-    expect(proxy.requests.map((r) => [r.status, r.authScheme])).toEqual([
+    expect(exchanges(proxy).map((r) => [r.status, r.authScheme])).toEqual([
       [401, undefined],
       [401, 'basic'],
     ]);
@@ -233,7 +255,7 @@ describeWith('registry client against a token-auth registry (realm on another or
     expect(tokens.requests.map((r) => [r.method, r.authScheme, r.status, r.scopes])).toEqual([
       ['GET', undefined, 200, ['repository:public/app:pull']],
     ]);
-    expect(proxy.requests.map((r) => r.authScheme)).toEqual([undefined, 'bearer', 'bearer']);
+    expect(exchanges(proxy).map((r) => r.authScheme)).toEqual([undefined, 'bearer', 'bearer']);
   });
 
   it('refuses an anonymous push with an error that asks for credentials', async () => {
@@ -263,9 +285,9 @@ describeWith('registry client against a token-auth registry (realm on another or
 
     expect(await existsAt('team/pushed', image)).toBe(true);
     expect(await existsAt('team/copied', image)).toBe(true);
-    expect(proxy.requests.length).toBeGreaterThan(5);
-    expect(proxy.requests.some((r) => r.authScheme === 'basic')).toBe(false);
-    expect(proxy.requests.filter((r) => r.authScheme === 'bearer').length).toBeGreaterThan(0);
+    expect(exchanges(proxy).length).toBeGreaterThan(5);
+    expect(exchanges(proxy).some((r) => r.authScheme === 'basic')).toBe(false);
+    expect(exchanges(proxy).filter((r) => r.authScheme === 'bearer').length).toBeGreaterThan(0);
     expect(tokens.requests.length).toBeGreaterThan(0);
     expect(
       tokens.requests.every(
@@ -284,7 +306,7 @@ describeWith('registry client against a token-auth registry (realm on another or
     expect(tokenRecordsFor('repository:team/wide:pull,push')).toHaveLength(1);
     // Plus at most one pull token, for the existence checks made before the first upload.
     expect(tokens.requests.length).toBeLessThanOrEqual(2);
-    const uploads = proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/'));
+    const uploads = exchanges(proxy).filter((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/'));
     expect(uploads).toHaveLength(blobCount(wide));
   });
 
@@ -304,7 +326,7 @@ describeWith('registry client against a token-auth registry (realm on another or
     await repository.resolve('v1');
     expect(tokens.requests).toHaveLength(2);
     // The registry accepted every token sent (no second challenge).
-    expect(proxy.requests.map((r) => r.status)).toEqual([401, 200, 200, 200]);
+    expect(exchanges(proxy).map((r) => r.status)).toEqual([401, 200, 200, 200]);
   });
 
   it('assumes a 60 s lifetime when the token service omits expires_in', async () => {
@@ -331,7 +353,7 @@ describeWith('registry client against a token-auth registry (realm on another or
     });
     expect((await repository.resolve('v1')).digest).toBe(image.root.descriptor.digest);
     expect(tokens.requests.map((r) => r.status)).toEqual([200]);
-    expect(proxy.requests.map((r) => [r.status, r.authScheme])).toEqual([
+    expect(exchanges(proxy).map((r) => [r.status, r.authScheme])).toEqual([
       [401, undefined],
       [200, 'bearer'],
     ]);
@@ -368,9 +390,11 @@ describeWith('registry client against a token-auth registry (realm on another or
         r.scopes.includes('repository:team/mounted:pull,push'),
     );
     expect(mountTokens).toHaveLength(1);
-    const mounts = proxy.requests.filter((r) => r.method === 'POST' && r.path.includes('mount='));
+    const mounts = exchanges(proxy).filter((r) => r.method === 'POST' && r.path.includes('mount='));
     expect(mounts.map((r) => r.status)).toEqual(Array(blobCount(image)).fill(201));
-    expect(proxy.requests.some((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/'))).toBe(false);
+    expect(exchanges(proxy).some((r) => r.method === 'PUT' && r.path.includes('/blobs/uploads/'))).toBe(
+      false,
+    );
     expect(await existsAt('team/mounted', image)).toBe(true);
   });
 

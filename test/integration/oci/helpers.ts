@@ -8,6 +8,7 @@ import { type Credential, StaticCredentials } from '../../../src/oci/remote/cred
 import { RegistrySession, type RegistrySessionOptions } from '../../../src/oci/remote/index.js';
 import { type ImageFixture, makeImage, makeLayer } from '../../fixtures/index.js';
 import { listenOnLoopback } from '../../harness/index.js';
+import type { FaultProxy, ProxyRequestRecord } from '../../harness/index.js';
 
 /** Back-off short enough that retries cost milliseconds; the tests assert on attempts, not on waits. */
 export const FAST_RETRY = { initialDelayMs: 10, maxDelayMs: 50 } as const;
@@ -181,4 +182,14 @@ export async function startTcpForwarder(address: string, target: string): Promis
 function splitHost(host: string): [string, number] {
   const colon = host.lastIndexOf(':');
   return [host.slice(0, colon), Number(host.slice(colon + 1))];
+}
+
+/** Whether a proxied request is the client's plain-HTTP probe of a loopback registry (unauthenticated `GET /v2/`). */
+export function isSchemeProbe(record: ProxyRequestRecord): boolean {
+  return record.method === 'GET' && record.path === '/v2/' && record.authScheme === undefined;
+}
+
+/** The requests a test reasons about: everything through the proxy but the scheme probes. */
+export function exchanges(proxy: FaultProxy): ProxyRequestRecord[] {
+  return proxy.requests.filter((record) => !isSchemeProbe(record));
 }

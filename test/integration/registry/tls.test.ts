@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '../../../src/registry/index.js';
+import { RegistrySession } from '../../../src/oci/remote/index.js';
+import { describeBytes } from '../../../src/oci/manifest/index.js';
+import { StaticCredentials } from '../../../src/oci/remote/credentials/index.js';
 import { type AirlockRegistry, startAirlockRegistry } from '../../harness/airlock-registry.js';
 import {
   hasTool,
@@ -64,6 +68,25 @@ describeWith('the registry over HTTPS', () => {
     expect(response.headers['www-authenticate']).toBe(
       `Bearer realm="${registry.url}/token",service="airlock-registry"`,
     );
+  });
+
+  it("is found to speak HTTPS by Airlock's client, though a loopback registry is asked over plain HTTP first", async () => {
+    const session = new RegistrySession({
+      insecure: [registry.address],
+      credentials: new StaticCredentials({
+        [registry.address]: { kind: 'basic', username: 'ci', password: 'ci-secret' },
+      }),
+    });
+    try {
+      await session.ping(registry.address);
+      const bytes = Buffer.from('probed over https\n');
+      const blob = describeBytes(bytes, 'application/octet-stream');
+      const repository = await session.repository({ registry: registry.address, repository: 'tls/probe' });
+      await repository.pushBlob(blob, Readable.from([bytes]));
+      expect(await repository.blobExists(blob)).toBe(true);
+    } finally {
+      await session.close();
+    }
   });
 
   it.runIf(hasTool('skopeo'))('works with skopeo and credentials over TLS', async () => {

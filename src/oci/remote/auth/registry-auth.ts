@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher } from '../../../kernel/http/index.js';
 import { AppError, type Clock, type Logger, redactUrl } from '../../../kernel/index.js';
 import type { AuthChallenge } from '../challenge.js';
 import type { Credential, CredentialProvider } from '../credentials/index.js';
@@ -14,6 +14,11 @@ export interface RegistryAuthOptions {
   tokens: TokenCache;
   /** Dispatcher for token realms (which may be on another host than the registry). */
   dispatcher: Dispatcher;
+  /**
+   * For a realm on the registry's own host: a registry the user marked insecure (its
+   * certificate is not checked) serves its token endpoint with the same certificate.
+   */
+  ownHost?: { host: string; dispatcher: Dispatcher };
   userAgent: string;
   clock: Clock;
   logger: Logger;
@@ -53,7 +58,10 @@ export class RegistryAuth {
         service: this.service,
         scopes: scopeStrings,
         credential,
-        dispatcher: this.options.dispatcher,
+        dispatcher:
+          this.options.ownHost && realm.host === this.options.ownHost.host
+            ? this.options.ownHost.dispatcher
+            : this.options.dispatcher,
         userAgent: this.options.userAgent,
         clock: this.options.clock,
         signal,

@@ -1,5 +1,5 @@
-import type { Dispatcher } from 'undici';
-import { request } from 'undici';
+import type { Dispatcher } from '../../../kernel/http/index.js';
+import { request } from '../../../kernel/http/index.js';
 import { AppError, type Clock, redactUrl } from '../../../kernel/index.js';
 import type { Credential } from '../credentials/index.js';
 import { type CachedToken, tokenTimes } from './token-cache.js';

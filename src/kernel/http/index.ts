@@ -1,0 +1,1 @@
+export { Agent, Dispatcher, Pool, request, type RequestOptions } from './undici-core.js';
