@@ -2,6 +2,7 @@
 // `node scripts/bundle.mjs [OUTDIR]`, default dist/ (dist/airlock.mjs and dist/chunks/).
 import process from 'node:process';
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -29,6 +30,8 @@ export const EXTERNAL = [
  * and the scanner at every start.
  */
 export async function bundle(outdir = join(root, 'dist')) {
+  // Chunk names carry content hashes: last build's chunks would otherwise pile up.
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   await build({
     entryPoints: { airlock: join(root, 'src', 'cli', 'run.ts') },
     bundle: true,
