@@ -199,8 +199,10 @@ const paramsArb = fc.uniqueArray(fc.tuple(tokenArb, valueArb, fc.boolean(), spac
 const challengeArb: fc.Arbitrary<Generated> = fc.oneof(
   fc.tuple(tokenArb, paramsArb, spaceArb).map(([scheme, params, sep]): Generated => {
     const text = params.map(([n, v, t, s1, s2]) => `${n}${s1}=${s2}${quoteValue(v, t)}`).join(`,${sep}`);
-    const expected: Record<string, string> = {};
-    for (const [name, value] of params) expected[name.toLowerCase()] = value;
+    // fromEntries defines own properties, as the parser does: a parameter named `__proto__` is data.
+    const expected: Record<string, string> = Object.fromEntries(
+      params.map(([name, value]) => [name.toLowerCase(), value]),
+    );
     return {
       challenge: { scheme: scheme.toLowerCase(), params: expected },
       text: text === '' ? scheme : `${scheme} ${text}`,
@@ -211,6 +213,14 @@ const challengeArb: fc.Arbitrary<Generated> = fc.oneof(
     text: `${scheme} ${token68}`,
   })),
 );
+
+it('keeps a parameter named __proto__ as data, never as a prototype', () => {
+  const [challenge] = parseWwwAuthenticate('Bearer __proto__="x",realm="https://auth.example/token"');
+  expect(Object.hasOwn(challenge!.params, '__proto__')).toBe(true);
+  expect(challenge!.params.__proto__).toBe('x');
+  expect(challenge!.params.realm).toBe('https://auth.example/token');
+  expect(({} as Record<string, unknown>).x).toBeUndefined();
+});
 
 describe('parseWwwAuthenticate properties', () => {
   it('parses formatted challenges back', () => {
