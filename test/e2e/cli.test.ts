@@ -188,6 +188,75 @@ describeWith('airlock CLI against real registries', () => {
     expect(tags.stdout.trim().split('\n')).toEqual(['1.1.0', '1.2.0']);
   });
 
+  it('syncs several repositories in one run, under a prefix or from a file, mounting what they share', async () => {
+    const base = await makeLayer({ seed: 'cli-base', size: 32 * 1024 });
+    for (const tag of ['0.9', '1.0']) {
+      const image = makeImage({ layers: [base], runtimeConfig: { Labels: { tool: tag } } });
+      await pushFixtureToRegistry(image, { host: source.host, repository: 'tools/cli', tag });
+    }
+    const run = await runCli(
+      [
+        'sync',
+        '--to',
+        `${target.host}/fleet`,
+        `${source.host}/library/app`,
+        `${source.host}/tools/cli`,
+        '--exclude',
+        '^(latest|2\\.)',
+        '--json',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      repositories: { source: string; destination: string; tagsAvailable: number; tagsSelected: string[] }[];
+      images: { status: string; stats: { blobsMounted: number; blobsCopied: number } }[];
+    };
+    expect(report.repositories).toEqual([
+      {
+        source: `${source.host}/library/app`,
+        destination: `${target.host}/fleet/library/app`,
+        tagsAvailable: 5,
+        tagsSelected: ['1.0.0', '1.1.0', '1.2.0'],
+      },
+      {
+        source: `${source.host}/tools/cli`,
+        destination: `${target.host}/fleet/tools/cli`,
+        tagsAvailable: 2,
+        tagsSelected: ['0.9', '1.0'],
+      },
+    ]);
+    expect(report.images.map((image) => image.status)).toEqual(Array(5).fill('copied'));
+    // The base layer both repositories share crosses the network once; the second repository mounts it.
+    expect(report.images.reduce((n, image) => n + image.stats.blobsMounted, 0)).toBeGreaterThan(0);
+    const tags = await runCli(['tags', `${target.host}/fleet/tools/cli`], env);
+    expect(tags.stdout.trim().split('\n')).toEqual(['0.9', '1.0']);
+
+    // The same two repositories from a file: everything is already there.
+    const list = join(temp.path, 'repositories.txt');
+    await writeFile(
+      list,
+      `# mirrored nightly\n${source.host}/library/app ${target.host}/fleet/library/app\n${source.host}/tools/cli\n`,
+    );
+    const again = await runCli(
+      ['sync', '-f', list, '--to', `${target.host}/fleet`, '--exclude', '^(latest|2\\.)'],
+      env,
+    );
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/library\/app: 5 tags, 3 selected/);
+    expect(again.stderr).toMatch(/tools\/cli: 2 tags, 2 selected/);
+    expect(again.stdout).toMatch(/5 images: 5 up to date/);
+
+    const tagged = await runCli(
+      ['sync', '--to', `${target.host}/fleet`, `${source.host}/tools/cli:1.0`],
+      env,
+    );
+    expect(tagged.code).toBe(2);
+    expect(tagged.stderr).toMatch(
+      /sync source ".*tools\/cli:1\.0" must be a repository without tag or digest/,
+    );
+  });
+
   it('lists and filters tags', async () => {
     const all = await runCli(['tags', '--json', `${source.host}/library/app`], env);
     expect(JSON.parse(all.stdout)).toEqual(['1.0.0', '1.1.0', '1.2.0', '2.0.0-rc1', 'latest']);

@@ -43,7 +43,7 @@ export async function writeFileAtomic(
   const handle = await openCreating(staging);
   try {
     await handle.writeFile(data);
-    if (durability.fsync && options.syncContent !== false) await handle.sync();
+    if (durability.fsync && options.syncContent !== false) await handle.datasync();
   } catch (error) {
     await handle.close();
     await unlink(staging).catch(() => undefined);

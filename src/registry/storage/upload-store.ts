@@ -354,7 +354,8 @@ async function settleDataFile(path: string, offset: number, fsync: boolean): Pro
   const handle = await open(path, OPEN_DATA, 0o644);
   try {
     await handle.truncate(offset);
-    if (fsync) await handle.sync();
+    // fdatasync: the data and its size, which is what reading it back needs (not its timestamps).
+    if (fsync) await handle.datasync();
   } finally {
     await handle.close();
   }
