@@ -247,6 +247,10 @@ describeWith('airlock CLI against real registries', () => {
     expect(again.stderr).toMatch(/tools\/cli: 2 tags, 2 selected/);
     expect(again.stdout).toMatch(/5 images: 5 up to date/);
 
+    const typo = await runCli(['sync', '--to', `${target.host}/fleet`, `${source.host}/tools/cil`], env);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toMatch(/tools\/cil: no tags \(an empty repository, or no repository of that name\)/);
+
     const tagged = await runCli(
       ['sync', '--to', `${target.host}/fleet`, `${source.host}/tools/cli:1.0`],
       env,

@@ -63,7 +63,12 @@ export function registerSyncCommand(program: Command, io: CliIo): void {
           repositories = result.repositories;
           if (!flags.json)
             for (const r of repositories)
-              io.stderr.write(`${r.source}: ${r.available} tags, ${r.selected.length} selected\n`);
+              io.stderr.write(
+                r.available === 0
+                  ? // Registries answer the same for an empty repository and for a name they do not know.
+                    `${r.source}: no tags (an empty repository, or no repository of that name)\n`
+                  : `${r.source}: ${r.available} tags, ${r.selected.length} selected\n`,
+              );
           return result.reports;
         },
         () => syncJson(repositories),
