@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { type Dispatcher, request } from '../kernel/http/index.js';
 import type {
   ApplyResultBody,
@@ -20,7 +19,6 @@ import type {
   WorkflowVersionListBody,
 } from '../api/index.js';
 import { AppError, type ErrorCode, isAbortError, isErrorCode, redactUrl, sleep } from '../kernel/index.js';
-import type { CliIo } from './io.js';
 import { readEvents } from './sse-reader.js';
 
 export interface ApiClientOptions {
@@ -283,29 +281,6 @@ interface SendInit {
   headers: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
-}
-
-/** Where `airlock serve` listens by default. */
-export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
-
-export interface ApiFlags {
-  server?: string;
-  token?: string;
-  json?: boolean;
-}
-
-/** Flags every command that talks to the API shares. */
-export function addApiFlags(command: Command): Command {
-  return command
-    .option('--server <url>', `Airlock API address (default $AIRLOCK_SERVER, else ${DEFAULT_SERVER})`)
-    .option('--token <token>', 'API token (default $AIRLOCK_TOKEN, which keeps it out of process listings)')
-    .option('--json', 'print machine-readable JSON on stdout');
-}
-
-export function apiClientFor(flags: ApiFlags, io: CliIo): ApiClient {
-  const server = flags.server ?? (io.env.AIRLOCK_SERVER || DEFAULT_SERVER);
-  const token = flags.token ?? (io.env.AIRLOCK_TOKEN || undefined);
-  return new ApiClient({ server, token });
 }
 
 function parseServer(server: string): URL {

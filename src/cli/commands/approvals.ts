@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ApprovalBody } from '../../api/index.js';
-import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
+import { type ApiFlags, addApiFlags, apiClientFor } from '../api-flags.js';
 import { type CliIo, print } from '../io.js';
 import { writeJson } from '../options.js';
 import { formatTable } from '../render/table.js';
@@ -34,12 +34,9 @@ function registerDecision(program: Command, io: CliIo, decision: 'approve' | 'de
     .option('--step <id>', 'the approval step, when the run waits on several (a forEach item: gate[2])')
     .requiredOption('--reason <text>', 'why: recorded and shown to whoever looks at the run');
   addApiFlags(command).action(async (runId: string, flags: DecisionFlags) => {
-    const approval = await apiClientFor(flags, io).decide(
-      runId,
-      decision,
-      { step: flags.step, reason: flags.reason },
-      { signal: io.signal },
-    );
+    const approval = await (
+      await apiClientFor(flags, io)
+    ).decide(runId, decision, { step: flags.step, reason: flags.reason }, { signal: io.signal });
     if (flags.json) writeJson(io, approval);
     else
       print(
@@ -64,10 +61,9 @@ function registerList(program: Command, io: CliIo): void {
     )
     .option('--run <run-id>', 'only this run');
   addApiFlags(command).action(async (flags: ListFlags) => {
-    const { approvals } = await apiClientFor(flags, io).listApprovals(
-      { status: flags.status, run: flags.run },
-      { signal: io.signal },
-    );
+    const { approvals } = await (
+      await apiClientFor(flags, io)
+    ).listApprovals({ status: flags.status, run: flags.run }, { signal: io.signal });
     if (flags.json) return writeJson(io, approvals);
     if (approvals.length === 0) return print(io.stderr, `no ${flags.status ?? 'pending'} approvals`);
     print(io.stdout, approvalsTable(approvals));

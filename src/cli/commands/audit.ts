@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
+import { type ApiFlags, addApiFlags, apiClientFor } from '../api-flags.js';
 import { ExitCode, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
 import { cliLogger, positiveInt, writeJson } from '../options.js';
@@ -85,7 +85,9 @@ function registerList(audit: Command, io: CliIo): void {
     .option('--limit <n>', 'at most this many (default 100)', positiveInt('--limit'))
     .option('--before <seq>', 'entries before this sequence number (the next page)', positiveInt('--before'));
   addApiFlags(command).action(async (flags: ListFlags) => {
-    const page = await apiClientFor(flags, io).listAudit(
+    const page = await (
+      await apiClientFor(flags, io)
+    ).listAudit(
       {
         actor: flags.actor,
         action: flags.action,

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { listRepositories } from '../../app/catalog-service.js';
-import { createRegistrySession } from '../../app/registry-access.js';
 import type { CliIo } from '../io.js';
-import { type RegistryFlags, addRegistryFlags, cliLogger, writeJson } from '../options.js';
+import { openRegistrySession } from '../registry-session.js';
+import { type RegistryFlags, addRegistryFlags, writeJson } from '../options.js';
 
 interface CatalogFlags extends RegistryFlags {
   prefix?: string;
@@ -18,11 +17,8 @@ export function registerCatalogCommand(program: Command, io: CliIo): void {
     .argument('<registry>', 'e.g. localhost:5000')
     .option('--prefix <path>', 'only repositories under this path (e.g. quarantine/)');
   addRegistryFlags(command).action(async (registry: string, flags: CatalogFlags) => {
-    const session = createRegistrySession({
-      env: io.env,
-      insecure: flags.insecure,
-      logger: cliLogger(io, flags),
-    });
+    const { listRepositories } = await import('../../app/catalog-service.js');
+    const session = await openRegistrySession(io, flags);
     try {
       const repositories = await listRepositories(registry, {
         session,

@@ -1,9 +1,8 @@
 import { type Command, Option } from 'commander';
-import { copyImages } from '../../app/copy-service.js';
 import type { CliIo } from '../io.js';
 import { addRegistryFlags } from '../options.js';
-import { type CopyFlags, addCopyFlags, runCopy } from './copy-run.js';
-import { type PairFlags, locationPairs } from './location-pairs.js';
+import { type CopyFlags, addCopyFlags } from './copy-flags.js';
+import type { PairFlags } from './location-pairs.js';
 
 interface CopyCommandFlags extends CopyFlags, PairFlags {}
 
@@ -29,6 +28,12 @@ export function registerCopyCommand(program: Command, io: CliIo): void {
     );
   addRegistryFlags(addCopyFlags(command)).action(
     async (locations: string[], flags: CopyCommandFlags, cmd: Command) => {
+      // The copy machinery (HTTP client, registry protocol, copier) loads when a copy runs.
+      const [{ locationPairs }, { runCopy }, { copyImages }] = await Promise.all([
+        import('./location-pairs.js'),
+        import('./copy-run.js'),
+        import('../../app/copy-service.js'),
+      ]);
       const specs = await locationPairs('copy', locations, flags, io);
       await runCopy(cmd, io, flags, (options) => copyImages(specs, options));
     },

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { inspectImage } from '../../app/inspect-service.js';
-import { createRegistrySession } from '../../app/registry-access.js';
 import { parsePlatform } from '../../oci/manifest/index.js';
 import type { CliIo } from '../io.js';
-import { type RegistryFlags, addRegistryFlags, cliLogger, writeJson } from '../options.js';
+import { openRegistrySession } from '../registry-session.js';
+import { type RegistryFlags, addRegistryFlags, writeJson } from '../options.js';
 import { formatInspection } from '../render/inspection.js';
 
 interface InspectFlags extends RegistryFlags {
@@ -22,11 +21,8 @@ export function registerInspectCommand(program: Command, io: CliIo): void {
     .option('--raw', 'print the manifest exactly as the registry serves it')
     .option('--platform <os/arch[/variant]>', 'for an index: inspect the manifest of this platform');
   addRegistryFlags(command).action(async (image: string, flags: InspectFlags) => {
-    const session = createRegistrySession({
-      env: io.env,
-      insecure: flags.insecure,
-      logger: cliLogger(io, flags),
-    });
+    const { inspectImage } = await import('../../app/inspect-service.js');
+    const session = await openRegistrySession(io, flags);
     try {
       const inspection = await inspectImage(image, {
         session,

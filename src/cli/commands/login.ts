@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { login, logout } from '../../app/login-service.js';
 import { AppError } from '../../kernel/index.js';
 import { type CliIo, readAll } from '../io.js';
 import { collect } from '../options.js';
@@ -49,6 +48,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
             ...(flags.username ? { username: flags.username } : {}),
           }
         : { kind: 'basic' as const, username: flags.username!, password: secret };
+      const { login } = await import('../../app/login-service.js');
       const result = await login(registry, credential, {
         env: io.env,
         insecure: flags.insecure,
@@ -62,6 +62,7 @@ export function registerLoginCommands(program: Command, io: CliIo): void {
     .summary('remove saved credentials for a registry')
     .argument('<registry>')
     .action(async (registry: string) => {
+      const { logout } = await import('../../app/login-service.js');
       const result = await logout(registry, { env: io.env, signal: io.signal });
       io.stdout.write(`Removed credentials for ${result.registry} from ${result.path}\n`);
     });

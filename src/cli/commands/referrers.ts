@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { type ReferrerNode, discoverReferrers } from '../../app/referrers-service.js';
-import { createRegistrySession } from '../../app/registry-access.js';
+import type { ReferrerNode } from '../../app/referrers-service.js';
 import type { CliIo } from '../io.js';
-import { type RegistryFlags, addRegistryFlags, cliLogger, positiveInt, writeJson } from '../options.js';
+import { openRegistrySession } from '../registry-session.js';
+import { type RegistryFlags, addRegistryFlags, positiveInt, writeJson } from '../options.js';
 import { formatBytes } from '../render/format.js';
 import { type TreeNode, formatTree } from '../render/tree.js';
 
@@ -23,11 +23,8 @@ export function registerReferrersCommand(program: Command, io: CliIo): void {
     .option('--artifact-type <type>', 'only referrers of this artifact type')
     .option('--depth <n>', 'how deep to follow referrers of referrers (default 4)', positiveInt('--depth'));
   addRegistryFlags(command).action(async (image: string, flags: ReferrersFlags) => {
-    const session = createRegistrySession({
-      env: io.env,
-      insecure: flags.insecure,
-      logger: cliLogger(io, flags),
-    });
+    const { discoverReferrers } = await import('../../app/referrers-service.js');
+    const session = await openRegistrySession(io, flags);
     try {
       const tree = await discoverReferrers(image, {
         session,

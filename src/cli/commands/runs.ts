@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { RunDetailBody, RunSummaryBody } from '../../api/index.js';
 import { AppError } from '../../kernel/index.js';
-import { type ApiClient, type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
+import type { ApiClient } from '../api-client.js';
+import { type ApiFlags, addApiFlags, apiClientFor } from '../api-flags.js';
 import { ExitCode, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
 import { collect, positiveInt, writeJson } from '../options.js';
@@ -55,7 +56,7 @@ function registerStart(runs: Command, io: CliIo): void {
     .option('--idempotency-key <key>', 'a repeated start with the same key returns the first run')
     .option('-f, --follow', 'print the log as it is written until the run ends');
   addApiFlags(command).action(async (workflow: string, flags: StartFlags, self: Command) => {
-    const client = apiClientFor(flags, io);
+    const client = await apiClientFor(flags, io);
     const run = await client.startRun(
       {
         workflow,
@@ -85,7 +86,9 @@ function registerList(runs: Command, io: CliIo): void {
     .option('--limit <n>', 'at most this many (default 50)', positiveInt('--limit'))
     .option('--before <run-id>', 'runs created before this one (the next page)');
   addApiFlags(command).action(async (flags: ListFlags) => {
-    const page = await apiClientFor(flags, io).listRuns(
+    const page = await (
+      await apiClientFor(flags, io)
+    ).listRuns(
       { workflow: flags.workflow, status: flags.status, limit: flags.limit, before: flags.before },
       { signal: io.signal },
     );
@@ -102,7 +105,7 @@ function registerShow(runs: Command, io: CliIo): void {
     .description('Show a run: status, inputs, steps, outputs, error')
     .argument('<run-id>');
   addApiFlags(command).action(async (id: string, flags: ApiFlags) => {
-    const run = await apiClientFor(flags, io).getRun(id, { signal: io.signal });
+    const run = await (await apiClientFor(flags, io)).getRun(id, { signal: io.signal });
     if (flags.json) writeJson(io, run);
     else print(io.stdout, describeRun(run));
   });
@@ -118,7 +121,7 @@ function registerLogs(runs: Command, io: CliIo): void {
     .option('--step <id>', 'only this step')
     .option('-f, --follow', 'keep printing until the run ends');
   addApiFlags(command).action(async (id: string, flags: LogsFlags, self: Command) => {
-    const client = apiClientFor(flags, io);
+    const client = await apiClientFor(flags, io);
     if (flags.follow) return follow(client, id, flags, io, self);
     const { lines } = await client.runLogs(id, { step: flags.step }, { signal: io.signal });
     if (flags.json) writeJson(io, lines);
@@ -132,7 +135,7 @@ function registerCancel(runs: Command, io: CliIo): void {
     .description('Cancel a run; its running steps are cancelled')
     .argument('<run-id>');
   addApiFlags(command).action(async (id: string, flags: ApiFlags) => {
-    const run = await apiClientFor(flags, io).cancelRun(id, { signal: io.signal });
+    const run = await (await apiClientFor(flags, io)).cancelRun(id, { signal: io.signal });
     if (flags.json) writeJson(io, run);
     else print(io.stdout, `run ${run.id} ${run.status}`);
   });
@@ -145,7 +148,7 @@ function registerRetry(runs: Command, io: CliIo): void {
     .argument('<run-id>')
     .option('-f, --follow', "print the new run's log until it ends");
   addApiFlags(command).action(async (id: string, flags: LogsFlags, self: Command) => {
-    const client = apiClientFor(flags, io);
+    const client = await apiClientFor(flags, io);
     const run = await client.retryRun(id, { signal: io.signal });
     if (flags.json && !flags.follow) writeJson(io, run);
     else print(flags.json ? io.stderr : io.stdout, `started run ${run.id} (retry of ${id})`);

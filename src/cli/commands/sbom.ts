@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { createRegistrySession } from '../../app/registry-access.js';
 import { AppError } from '../../kernel/index.js';
 import { type Platform, formatPlatform, parsePlatform } from '../../oci/manifest/index.js';
 import type { InventorySource } from '../../scan/inventory/inventory-image.js';
 import type { CliIo } from '../io.js';
+import { openRegistrySession } from '../registry-session.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger } from '../options.js';
 import { VERSION } from '../version.js';
 
@@ -36,7 +36,7 @@ export function registerSbomCommand(program: Command, io: CliIo): void {
     if (!(FORMATS as readonly string[]).includes(flags.format))
       throw new AppError('USAGE_INVALID', `--format must be cyclonedx or spdx, got "${flags.format}"`);
     const logger = cliLogger(io, flags);
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
+    const session = await openRegistrySession(io, flags, logger);
     try {
       const { inventoryImageAt } = await import('../../app/scan-service.js');
       const { encodeSbom, writeCycloneDx, writeSpdx } = await import('../../scan/sbom/index.js');

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { createRegistrySession } from '../../app/registry-access.js';
 import type { ScannerReportFormat } from '../../app/scan-import-service.js';
 import { AppError } from '../../kernel/index.js';
 import { parsePlatform } from '../../oci/manifest/index.js';
 import { type CliIo, print } from '../io.js';
+import { openRegistrySession } from '../registry-session.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger, collect, writeJson } from '../options.js';
 import {
   ATTACH_HELP,
@@ -63,7 +63,7 @@ export function registerScanImportCommand(scan: Command, io: CliIo): void {
     const failOn = parseFailOn(flags.failOn);
     const platform = flags.platform ? parsePlatform(flags.platform) : undefined;
     const logger = cliLogger(io, flags);
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
+    const session = await openRegistrySession(io, flags, logger);
     try {
       const { importScanReport } = await import('../../app/scan-import-service.js');
       const { formatScanTable } = await import('../../scan/report/index.js');

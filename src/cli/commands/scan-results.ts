@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { createRegistrySession } from '../../app/registry-access.js';
 import type { ScanResultHeader, ScanResults } from '../../app/scan-results-service.js';
 import { ExitCode, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
+import { openRegistrySession } from '../registry-session.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger, positiveInt, writeJson } from '../options.js';
 import { shortDigest } from '../render/format.js';
 import { formatTable } from '../render/table.js';
@@ -39,7 +39,7 @@ export function registerScanResultsCommand(scan: Command, io: CliIo): void {
   addRegistryFlags(command).action(async (image: string, flags: ResultsFlags, cmd: Command) => {
     const failOn = parseFailOn(flags.failOn);
     const logger = cliLogger(io, flags);
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
+    const session = await openRegistrySession(io, flags, logger);
     let results: ScanResults;
     try {
       const { readScanResults } = await import('../../app/scan-results-service.js');

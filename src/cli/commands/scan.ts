@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../app/data-dir.js';
-import { createRegistrySession } from '../../app/registry-access.js';
 import type { ScanOutcome } from '../../app/scan-service.js';
 import { AppError } from '../../kernel/index.js';
 import type { InventorySource } from '../../scan/inventory/inventory-image.js';
 import type { CliIo } from '../io.js';
+import { openRegistrySession } from '../registry-session.js';
 import { VERSION } from '../version.js';
 import { type RegistryFlags, addRegistryFlags, cliLogger, collect, parsePlatforms } from '../options.js';
 import { registerScanImportCommand } from './scan-import.js';
@@ -72,7 +72,7 @@ export function registerScanCommand(program: Command, io: CliIo): void {
       throw new AppError('USAGE_INVALID', `--sbom must be one of ${SOURCES.join(', ')}, got "${flags.sbom}"`);
     const failOn = parseFailOn(flags.failOn);
     const logger = cliLogger(io, flags);
-    const session = createRegistrySession({ env: io.env, insecure: flags.insecure, logger });
+    const session = await openRegistrySession(io, flags, logger);
     try {
       const { scanImageAt } = await import('../../app/scan-service.js');
       const outcome = await scanImageAt(image, {

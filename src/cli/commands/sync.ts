@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
-import { type RepositorySelection, syncRepositories } from '../../app/sync-service.js';
+import type { RepositorySelection } from '../../app/sync-service.js';
 import type { CliIo } from '../io.js';
 import { addRegistryFlags, collect, positiveInt } from '../options.js';
-import { type CopyFlags, addCopyFlags, runCopy } from './copy-run.js';
-import { type PairFlags, locationPairs } from './location-pairs.js';
+import { type CopyFlags, addCopyFlags } from './copy-flags.js';
+import type { PairFlags } from './location-pairs.js';
 
 interface SyncFlags extends CopyFlags, PairFlags {
   include?: string[];
@@ -42,6 +42,11 @@ export function registerSyncCommand(program: Command, io: CliIo): void {
     .option('--latest <n>', 'keep the newest N tags by version (per repository)', positiveInt('--latest'));
   addRegistryFlags(addCopyFlags(command)).action(
     async (locations: string[], flags: SyncFlags, cmd: Command) => {
+      const [{ locationPairs }, { runCopy }, { syncRepositories }] = await Promise.all([
+        import('./location-pairs.js'),
+        import('./copy-run.js'),
+        import('../../app/sync-service.js'),
+      ]);
       const pairs = await locationPairs('sync', locations, flags, io);
       let repositories: RepositorySelection[] = [];
       await runCopy(

@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import { createRegistrySession } from '../../app/registry-access.js';
-import { listRepositoryTags } from '../../app/tags-service.js';
 import type { CliIo } from '../io.js';
-import {
-  type RegistryFlags,
-  addRegistryFlags,
-  cliLogger,
-  collect,
-  positiveInt,
-  writeJson,
-} from '../options.js';
+import { openRegistrySession } from '../registry-session.js';
+import { type RegistryFlags, addRegistryFlags, collect, positiveInt, writeJson } from '../options.js';
 
 interface TagsFlags extends RegistryFlags {
   include?: string[];
@@ -40,11 +32,8 @@ export function registerTagsCommand(program: Command, io: CliIo): void {
     )
     .option('--attachments', 'include attachment tags (sha256-….sig, referrers fallback indexes)');
   addRegistryFlags(command).action(async (repository: string, flags: TagsFlags) => {
-    const session = createRegistrySession({
-      env: io.env,
-      insecure: flags.insecure,
-      logger: cliLogger(io, flags),
-    });
+    const { listRepositoryTags } = await import('../../app/tags-service.js');
+    const session = await openRegistrySession(io, flags);
     try {
       const tags = await listRepositoryTags(repository, {
         session,

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ApiTokenBody } from '../../api/index.js';
-import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
+import { type ApiFlags, addApiFlags, apiClientFor } from '../api-flags.js';
 import { type CliIo, print } from '../io.js';
 import { collect, writeJson } from '../options.js';
 import { formatTable } from '../render/table.js';
@@ -44,7 +44,9 @@ function registerCreate(token: Command, io: CliIo): void {
     .option('--expires <duration>', 'lifetime: 90m, 12h, 30d (at most 366d; default: no expiry)')
     .option('--description <text>', 'what it is for');
   addApiFlags(command).action(async (flags: CreateFlags) => {
-    const created = await apiClientFor(flags, io).createToken(
+    const created = await (
+      await apiClientFor(flags, io)
+    ).createToken(
       { subject: flags.subject, roles: flags.role, expiresIn: flags.expires, description: flags.description },
       { signal: io.signal },
     );
@@ -65,7 +67,9 @@ function registerList(token: Command, io: CliIo): void {
     .description('List tokens (never their secrets)')
     .option('--all', 'include revoked tokens');
   addApiFlags(command).action(async (flags: ListFlags) => {
-    const { tokens } = await apiClientFor(flags, io).listTokens(Boolean(flags.all), { signal: io.signal });
+    const { tokens } = await (
+      await apiClientFor(flags, io)
+    ).listTokens(Boolean(flags.all), { signal: io.signal });
     if (flags.json) return writeJson(io, tokens);
     print(io.stdout, tokensTable(tokens));
   });
@@ -77,7 +81,7 @@ function registerRevoke(token: Command, io: CliIo): void {
     .description('Revoke a token: it stops working at once')
     .argument('<token-id>');
   addApiFlags(command).action(async (id: string, flags: ApiFlags) => {
-    const revoked = await apiClientFor(flags, io).revokeToken(id, { signal: io.signal });
+    const revoked = await (await apiClientFor(flags, io)).revokeToken(id, { signal: io.signal });
     if (flags.json) writeJson(io, revoked);
     else print(io.stdout, `token ${revoked.id} (${revoked.subject}) revoked at ${revoked.revokedAt}`);
   });
@@ -86,7 +90,7 @@ function registerRevoke(token: Command, io: CliIo): void {
 function registerWhoAmI(token: Command, io: CliIo): void {
   const command = token.command('whoami').description('Show the subject and roles of the token in use');
   addApiFlags(command).action(async (flags: ApiFlags) => {
-    const me = await apiClientFor(flags, io).whoAmI({ signal: io.signal });
+    const me = await (await apiClientFor(flags, io)).whoAmI({ signal: io.signal });
     if (flags.json) writeJson(io, me);
     else
       print(

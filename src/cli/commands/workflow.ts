@@ -2,7 +2,7 @@ import { readInputFile } from '../../app/read-input.js';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../kernel/index.js';
-import { type ApiFlags, addApiFlags, apiClientFor } from '../api-client.js';
+import { type ApiFlags, addApiFlags, apiClientFor } from '../api-flags.js';
 import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
 import { positiveInt, writeJson } from '../options.js';
@@ -80,7 +80,7 @@ function registerApply(workflow: Command, io: CliIo): void {
     )
     .argument('<file...>', 'workflow YAML files');
   addApiFlags(command).action(async (files: string[], flags: ApiFlags, self: Command) => {
-    const client = apiClientFor(flags, io);
+    const client = await apiClientFor(flags, io);
     const results: unknown[] = [];
     const failures: unknown[] = [];
     for (const file of files) {
@@ -114,7 +114,7 @@ function registerList(workflow: Command, io: CliIo): void {
     .alias('ls')
     .description('List workflows with their latest version');
   addApiFlags(command).action(async (flags: ApiFlags) => {
-    const { workflows } = await apiClientFor(flags, io).listWorkflows({ signal: io.signal });
+    const { workflows } = await (await apiClientFor(flags, io)).listWorkflows({ signal: io.signal });
     if (flags.json) return writeJson(io, workflows);
     if (workflows.length === 0)
       return print(io.stderr, 'no workflows: apply one with "airlock workflow apply FILE"');
@@ -141,7 +141,9 @@ function registerShow(workflow: Command, io: CliIo): void {
     .argument('<name>')
     .option('--version <n>', 'this version', positiveInt('--version'));
   addApiFlags(command).action(async (name: string, flags: ShowFlags) => {
-    const version = await apiClientFor(flags, io).getWorkflow(name, flags.version, { signal: io.signal });
+    const version = await (
+      await apiClientFor(flags, io)
+    ).getWorkflow(name, flags.version, { signal: io.signal });
     if (flags.json) return writeJson(io, version);
     print(
       io.stderr,
@@ -157,7 +159,9 @@ function registerVersions(workflow: Command, io: CliIo): void {
     .description('List the versions of a workflow')
     .argument('<name>');
   addApiFlags(command).action(async (name: string, flags: ApiFlags) => {
-    const { versions } = await apiClientFor(flags, io).listWorkflowVersions(name, { signal: io.signal });
+    const { versions } = await (
+      await apiClientFor(flags, io)
+    ).listWorkflowVersions(name, { signal: io.signal });
     if (flags.json) return writeJson(io, versions);
     print(
       io.stdout,
