@@ -3,10 +3,10 @@
  * `npm run bench [-- copy registry]`. Each benchmark measures Airlock beside its
  * baseline in the same run and prints both with their ratio.
  *
- * Every benchmark runs in a process of its own, so that what one leaves behind (heap, peak
- * RSS, open handles) cannot show in another's figures.
+ * Every benchmark runs in a process of its own, after the disk has been flushed, so that what
+ * one leaves behind (heap, peak RSS, open handles, dirty pages) cannot show in another's figures.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,6 +34,9 @@ if (process.argv[2] === ONE) {
     .sort();
   let failed = 0;
   for (const file of files) {
+    // Start each from a quiet disk: the copy benchmark leaves gigabytes of dirty pages whose
+    // writeback would otherwise slow the next one's Postgres commits.
+    spawnSync('sync');
     const code = await new Promise<number>((resolve) => {
       const child = spawn(
         process.execPath,
