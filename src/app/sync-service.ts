@@ -1,7 +1,7 @@
 import { type TagFilter, selectTags } from '../oci/tags/index.js';
 import { type TargetSpec, formatRepository, isAttachmentTag, parseTargetSpec } from '../oci/ref/index.js';
 import type { RegistrySession } from '../oci/remote/index.js';
-import { AppError } from '../kernel/index.js';
+import { AppError, toAppError } from '../kernel/index.js';
 import { OciLayoutStore } from '../oci/layout/index.js';
 import { type CopyReport, type CopyServiceOptions, type CopySpec, copyImages } from './copy-service.js';
 
@@ -9,47 +9,70 @@ import { type CopyReport, type CopyServiceOptions, type CopySpec, copyImages } f
 export type SyncPair = CopySpec;
 
 export interface RepositorySelection extends SyncPair {
-  /** Tags found at the source (attachments excluded). */
+  /** Tags found at the source (attachments excluded); 0 when they could not be listed. */
   available: number;
   selected: string[];
+  /** Why the source's tags could not be listed; the other repositories are mirrored regardless. */
+  error?: AppError;
 }
 
 export interface SyncResult {
   repositories: RepositorySelection[];
-  /** One report per selected tag of every repository, in the order of `repositories`. */
+  /**
+   * One report per selected tag of every repository, in the order of `repositories`, and one
+   * failed report (with the repository's own locations) for each source that could not be listed.
+   */
   reports: CopyReport[];
 }
 
 /**
  * Mirrors every tag of one or more repositories (or those the filter selects) into others —
  * the `skopeo sync` / `regsync once` use case — in one copy run: one session, one blob
- * dedup, cross-repository mounts between the destinations of one registry. Tags of all
- * sources are listed at once before anything is copied, so a bad source fails the run early.
+ * dedup, cross-repository mounts between the destinations of one registry. Every location is
+ * checked before anything moves (a tag or digest where a repository belongs is a usage error);
+ * a source whose tags cannot be listed (gone, forbidden, unreachable) is reported as failed
+ * and the others are mirrored, as a nightly mirror of many repositories needs.
  */
 export async function syncRepositories(
   pairs: readonly SyncPair[],
   filter: TagFilter,
   options: CopyServiceOptions,
 ): Promise<SyncResult> {
+  const parsed = pairs.map((pair) => {
+    const from = parseTargetSpec(pair.source);
+    const to = parseTargetSpec(pair.destination);
+    assertRepository(from, pair.source, 'source');
+    assertRepository(to, pair.destination, 'destination');
+    return { pair, from, to };
+  });
   const repositories = await Promise.all(
-    pairs.map(async (pair): Promise<RepositorySelection> => {
-      const from = parseTargetSpec(pair.source);
-      const to = parseTargetSpec(pair.destination);
-      assertRepository(from, pair.source, 'source');
-      assertRepository(to, pair.destination, 'destination');
-      const tags: string[] = [];
-      for await (const tag of await tagSource(from, options.session, options.signal))
-        if (!isAttachmentTag(tag)) tags.push(tag);
-      return { ...pair, available: tags.length, selected: selectTags(tags, filter) };
+    parsed.map(async ({ pair, from }): Promise<RepositorySelection> => {
+      try {
+        const tags: string[] = [];
+        for await (const tag of await tagSource(from, options.session, options.signal))
+          if (!isAttachmentTag(tag)) tags.push(tag);
+        return { ...pair, available: tags.length, selected: selectTags(tags, filter) };
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        return { ...pair, available: 0, selected: [], error: toAppError(error) };
+      }
     }),
   );
-  const specs = repositories.flatMap((repository) => {
-    const from = parseTargetSpec(repository.source);
-    const to = parseTargetSpec(repository.destination);
-    return repository.selected.map((tag) => ({ source: withTag(from, tag), destination: withTag(to, tag) }));
-  });
-  const reports = specs.length > 0 ? await copyImages(specs, options) : [];
-  return { repositories, reports };
+  const specs = parsed.flatMap(({ from, to }, index) =>
+    repositories[index]!.selected.map((tag) => ({
+      source: withTag(from, tag),
+      destination: withTag(to, tag),
+    })),
+  );
+  const copied = specs.length > 0 ? await copyImages(specs, options) : [];
+  const unlisted = repositories
+    .filter((repository) => repository.error)
+    .map((repository) => ({
+      source: repository.source,
+      destination: repository.destination,
+      error: repository.error,
+    }));
+  return { repositories, reports: [...copied, ...unlisted] };
 }
 
 async function tagSource(

@@ -251,6 +251,40 @@ describeWith('airlock CLI against real registries', () => {
     expect(typo.code).toBe(0);
     expect(typo.stderr).toMatch(/tools\/cil: no tags \(an empty repository, or no repository of that name\)/);
 
+    // A source that cannot be listed (no credentials for it) fails alone; the others are mirrored.
+    const partial = await runCli(
+      [
+        'sync',
+        '--to',
+        `${target.host}/partial`,
+        `${secured.host}/library/app`,
+        `${source.host}/tools/cli`,
+        '--json',
+      ],
+      env,
+    );
+    expect(partial.code).toBe(5);
+    const partialReport = JSON.parse(partial.stdout) as {
+      repositories: { source: string; tagsSelected: string[]; error?: { code: string } }[];
+      images: { source: string; status?: string; error?: { code: string } }[];
+    };
+    expect(partialReport.repositories.map((r) => [r.source, r.tagsSelected, r.error?.code])).toEqual([
+      [`${secured.host}/library/app`, [], 'OCI_UNAUTHORIZED'],
+      [`${source.host}/tools/cli`, ['0.9', '1.0'], undefined],
+    ]);
+    expect(partialReport.images.map((image) => image.status ?? image.error?.code)).toEqual([
+      'copied',
+      'copied',
+      'OCI_UNAUTHORIZED',
+    ]);
+    const human = await runCli(
+      ['sync', '--to', `${target.host}/partial`, `${secured.host}/library/app`, `${source.host}/tools/cli`],
+      env,
+    );
+    expect(human.code).toBe(5);
+    expect(human.stderr).toMatch(/library\/app: tags could not be listed \[OCI_UNAUTHORIZED\]/);
+    expect(human.stdout).toMatch(/failed +.*library\/app → .*partial\/library\/app/);
+
     const tagged = await runCli(
       ['sync', '--to', `${target.host}/fleet`, `${source.host}/tools/cli:1.0`],
       env,

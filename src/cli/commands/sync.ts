@@ -67,19 +67,21 @@ export function registerSyncCommand(program: Command, io: CliIo): void {
           );
           repositories = result.repositories;
           if (!flags.json)
-            for (const r of repositories)
-              io.stderr.write(
-                r.available === 0
-                  ? // Registries answer the same for an empty repository and for a name they do not know.
-                    `${r.source}: no tags (an empty repository, or no repository of that name)\n`
-                  : `${r.source}: ${r.available} tags, ${r.selected.length} selected\n`,
-              );
+            for (const r of repositories) io.stderr.write(`${r.source}: ${selectionLine(r)}\n`);
           return result.reports;
         },
         () => syncJson(repositories),
       );
     },
   );
+}
+
+function selectionLine(r: RepositorySelection): string {
+  if (r.error)
+    return `tags could not be listed [${r.error.code}] (reported below; the other repositories go on)`;
+  // Registries answer the same for an empty repository and for a name they do not know.
+  if (r.available === 0) return 'no tags (an empty repository, or no repository of that name)';
+  return `${r.available} tags, ${r.selected.length} selected`;
 }
 
 /** `--json` header: the repositories with their tag counts (and, for one, its fields at the top as before). */
@@ -89,6 +91,7 @@ function syncJson(repositories: RepositorySelection[]): Record<string, unknown> 
     destination: r.destination,
     tagsAvailable: r.available,
     tagsSelected: r.selected,
+    ...(r.error ? { error: r.error.toJSON() } : {}),
   }));
   return described.length === 1 ? { ...described[0], repositories: described } : { repositories: described };
 }
