@@ -31,6 +31,8 @@ export interface CopyReport {
   destination: string;
   result?: CopyResult;
   error?: AppError;
+  /** `repository`: a sync source whose tags could not be listed (no image was tried). */
+  scope?: 'image' | 'repository';
 }
 
 /**

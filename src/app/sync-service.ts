@@ -71,6 +71,7 @@ export async function syncRepositories(
       source: repository.source,
       destination: repository.destination,
       error: repository.error,
+      scope: 'repository' as const,
     }));
   return { repositories, reports: [...copied, ...unlisted] };
 }

@@ -266,17 +266,15 @@ describeWith('airlock CLI against real registries', () => {
     expect(partial.code).toBe(5);
     const partialReport = JSON.parse(partial.stdout) as {
       repositories: { source: string; tagsSelected: string[]; error?: { code: string } }[];
-      images: { source: string; status?: string; error?: { code: string } }[];
+      images: { source: string; status?: string; scope?: string; error?: { code: string } }[];
     };
     expect(partialReport.repositories.map((r) => [r.source, r.tagsSelected, r.error?.code])).toEqual([
       [`${secured.host}/library/app`, [], 'OCI_UNAUTHORIZED'],
       [`${source.host}/tools/cli`, ['0.9', '1.0'], undefined],
     ]);
-    expect(partialReport.images.map((image) => image.status ?? image.error?.code)).toEqual([
-      'copied',
-      'copied',
-      'OCI_UNAUTHORIZED',
-    ]);
+    expect(
+      partialReport.images.map((image) => image.status ?? `${image.scope}: ${image.error?.code}`),
+    ).toEqual(['copied', 'copied', 'repository: OCI_UNAUTHORIZED']);
     const human = await runCli(
       ['sync', '--to', `${target.host}/partial`, `${secured.host}/library/app`, `${source.host}/tools/cli`],
       env,
@@ -284,6 +282,7 @@ describeWith('airlock CLI against real registries', () => {
     expect(human.code).toBe(5);
     expect(human.stderr).toMatch(/library\/app: tags could not be listed \[OCI_UNAUTHORIZED\]/);
     expect(human.stdout).toMatch(/failed +.*library\/app → .*partial\/library\/app/);
+    expect(human.stdout).toMatch(/2 images: 2 up to date; 1 repository could not be listed;/);
 
     const tagged = await runCli(
       ['sync', '--to', `${target.host}/fleet`, `${source.host}/tools/cli:1.0`],

@@ -35,7 +35,9 @@ function referrerNote(result: CopyResult): string {
   return `; ${plural(result.referrers.length, 'referrer')} (${result.stats.referrersCopied} new)`;
 }
 
-export function formatSummary(reports: CopyReport[], elapsedMs: number): string {
+export function formatSummary(all: CopyReport[], elapsedMs: number): string {
+  const unlisted = all.filter((r) => r.scope === 'repository').length;
+  const reports = all.filter((r) => r.scope !== 'repository');
   const failed = reports.filter((r) => r.error).length;
   const skipped = reports.filter((r) => r.result?.status === 'skipped').length;
   const planned = reports.filter((r) => r.result?.status === 'planned').length;
@@ -49,13 +51,21 @@ export function formatSummary(reports: CopyReport[], elapsedMs: number): string 
     failed ? `${failed} failed` : '',
   ].filter(Boolean);
   const moved = planned ? `${formatBytes(bytes)} to transfer` : `${formatBytes(bytes)} transferred${rate}`;
-  return `${plural(reports.length, 'image')}: ${counts.join(', ') || 'nothing to do'}; ${moved} in ${formatDuration(elapsedMs)}`;
+  const notListed = unlisted
+    ? `; ${unlisted} ${unlisted === 1 ? 'repository' : 'repositories'} could not be listed`
+    : '';
+  return `${plural(reports.length, 'image')}: ${counts.join(', ') || 'nothing to do'}${notListed}; ${moved} in ${formatDuration(elapsedMs)}`;
 }
 
 /** JSON shape of a report: stable field names for scripts. */
 export function reportJson(report: CopyReport): Record<string, unknown> {
   if (report.error)
-    return { source: report.source, destination: report.destination, error: report.error.toJSON() };
+    return {
+      source: report.source,
+      destination: report.destination,
+      ...(report.scope === 'repository' ? { scope: 'repository' } : {}),
+      error: report.error.toJSON(),
+    };
   return { ...report.result!, source: report.source, destination: report.destination };
 }
 
