@@ -3,13 +3,34 @@ import { setFlagsFromString } from 'node:v8';
 import { main } from './main.js';
 
 /**
- * Short-lived commands keep WebAssembly (undici's HTTP parser) on V8's baseline compiler:
- * the optimising tier-up compiles in background threads that the process waits for at exit,
- * which added tens of milliseconds to every `airlock copy`, far more than it saves.
- * Long-running processes (`serve`, `worker`, `registry` serving) keep the default.
+ * Commands whose only WebAssembly is undici's HTTP parser, and whose work is waiting on the
+ * network, keep it on V8's baseline compiler: the optimising tier-up compiles in background
+ * threads that the process waits for at exit, which added tens of milliseconds to every
+ * `airlock copy`, far more than it saves. The others keep the default: long-running processes
+ * (`serve`, `worker`, `registry`), and commands that run SQLite in WebAssembly (`scan` and
+ * `sbom` reading rpm databases) or long workflows (`run`, `db`).
  */
-const LONG_RUNNING = new Set(['serve', 'worker', 'registry']);
-if (!LONG_RUNNING.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
+const NETWORK_BOUND = new Set([
+  'copy',
+  'cp',
+  'sync',
+  'inspect',
+  'tags',
+  'catalog',
+  'referrers',
+  'login',
+  'logout',
+  'runs',
+  'approvals',
+  'approve',
+  'deny',
+  'token',
+  'audit',
+  'workflow',
+]);
+const command = process.argv[2] ?? '';
+if (NETWORK_BOUND.has(command) || command.startsWith('-') || command === '')
+  setFlagsFromString('--liftoff-only');
 
 /**
  * pg-pool (used by the engine's libraries) trips pg's own deprecation notice about queued
