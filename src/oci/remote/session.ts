@@ -248,7 +248,11 @@ export class RegistrySession {
     }
   }
 
-  /** Whether `GET http://endpoint/v2/` gets an answer a plain-HTTP registry would give. */
+  /**
+   * Whether `GET http://endpoint/v2/` gets the answer a plain-HTTP registry gives (200, or 401
+   * asking for credentials). Anything else — a TLS server's 400, a redirect to HTTPS, a
+   * dropped connection — leaves the choice to the HTTPS probe.
+   */
   private async answersPlainHttp(endpoint: string): Promise<boolean> {
     try {
       const response = await request(`http://${endpoint}/v2/`, {
@@ -257,7 +261,7 @@ export class RegistrySession {
         signal: AbortSignal.timeout(10_000),
       });
       await response.body.dump();
-      return response.statusCode !== 400;
+      return response.statusCode === 200 || response.statusCode === 401;
     } catch {
       return false;
     }
