@@ -45,6 +45,8 @@ export async function syncRepositories(
     assertRepository(to, pair.destination, 'destination');
     return { pair, from, to };
   });
+  // The filter is checked once, up front: a bad regex or range is the user's, not a repository's.
+  selectTags([], filter);
   const repositories = await Promise.all(
     parsed.map(async ({ pair, from }): Promise<RepositorySelection> => {
       try {

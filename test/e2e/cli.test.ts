@@ -284,6 +284,22 @@ describeWith('airlock CLI against real registries', () => {
     expect(human.stdout).toMatch(/failed +.*library\/app → .*partial\/library\/app/);
     expect(human.stdout).toMatch(/2 images: 2 up to date; 1 repository could not be listed;/);
 
+    const badFilter = await runCli(
+      [
+        'sync',
+        '--to',
+        `${target.host}/fleet`,
+        `${source.host}/tools/cli`,
+        `${source.host}/library/app`,
+        '--include',
+        '(1',
+      ],
+      env,
+    );
+    expect(badFilter.code).toBe(2);
+    expect(badFilter.stderr).toMatch(/include/);
+    expect(badFilter.stdout).toBe('');
+
     const tagged = await runCli(
       ['sync', '--to', `${target.host}/fleet`, `${source.host}/tools/cli:1.0`],
       env,
