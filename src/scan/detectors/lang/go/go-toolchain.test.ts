@@ -144,6 +144,9 @@ async function goBuild(dir: string, goos: string, output: string): Promise<void>
     GOPROXY: 'off',
     GOWORK: 'off',
     GOTOOLCHAIN: 'local',
+    // Go needs a build cache and a GOPATH even for a vendored build; CI may run without HOME.
+    GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'airlock-test-go-cache'),
+    GOPATH: process.env.GOPATH ?? join(tmpdir(), 'airlock-test-gopath'),
   };
   await run('go', ['build', '-ldflags', '-X main.version=1.5.0', '-o', output, '.'], {
     cwd: dir,
