@@ -1,5 +1,6 @@
 import { AppError, toAppError } from '../kernel/index.js';
 import {
+  type BlobLocationHints,
   Copier,
   type CopyEvent,
   type CopyItem,
@@ -24,6 +25,8 @@ export interface CopyServiceOptions extends CopyOptions {
   /** Images copied at once. */
   imageConcurrency?: number;
   onEvent?: (event: CopyEvent) => void;
+  /** Where blobs were seen in earlier runs (see `BlobLocationCache`): tried as mount sources. */
+  hints?: BlobLocationHints;
 }
 
 export interface CopyReport {
@@ -46,7 +49,11 @@ export async function copyImages(specs: CopySpec[], options: CopyServiceOptions)
     source: parseTargetSpec(spec.source),
     destination: parseTargetSpec(spec.destination),
   }));
-  const copier = new Copier({ concurrency: options.concurrency, onEvent: options.onEvent });
+  const copier = new Copier({
+    concurrency: options.concurrency,
+    onEvent: options.onEvent,
+    hints: options.hints,
+  });
   const reports: CopyReport[] = specs.map((spec) => ({ ...spec }));
   const items: { item: CopyItem; index: number }[] = [];
   // Several images into (or out of) one layout share its store, so that no tag is lost.

@@ -310,6 +310,48 @@ describeWith('airlock CLI against real registries', () => {
     );
   });
 
+  it('mounts, in a later run, the blobs an earlier run left in another repository of the registry', async () => {
+    const image = makeImage({
+      layers: [await makeLayer({ seed: 'cache-layer', size: 48 * 1024 })],
+      runtimeConfig: { Labels: { purpose: 'blob location cache' } },
+    });
+    await pushFixtureToRegistry(image, { host: source.host, repository: 'cache/app', tag: 'v1' });
+    type CopyJson = { images: { stats: { blobsCopied: number; blobsMounted: number } }[] };
+    const first = await runCli(
+      ['copy', `${source.host}/cache/app:v1`, `${target.host}/cache/one`, '--json'],
+      env,
+    );
+    expect(first.code).toBe(0);
+    expect((JSON.parse(first.stdout) as CopyJson).images[0]!.stats).toMatchObject({
+      blobsCopied: 2,
+      blobsMounted: 0,
+    });
+
+    // Another process, another repository: the layer and config are mounted from cache/one.
+    const second = await runCli(
+      ['copy', `${source.host}/cache/app:v1`, `${target.host}/cache/two`, '--json'],
+      env,
+    );
+    expect(second.code).toBe(0);
+    expect((JSON.parse(second.stdout) as CopyJson).images[0]!.stats).toMatchObject({
+      blobsCopied: 0,
+      blobsMounted: 2,
+    });
+
+    // Without the cache, the same copy uploads again.
+    const off = await runCli(
+      ['copy', `${source.host}/cache/app:v1`, `${target.host}/cache/three`, '--json'],
+      {
+        ...env,
+        AIRLOCK_CACHE_DIR: 'off',
+      },
+    );
+    expect((JSON.parse(off.stdout) as CopyJson).images[0]!.stats).toMatchObject({
+      blobsCopied: 2,
+      blobsMounted: 0,
+    });
+  });
+
   it('lists and filters tags', async () => {
     const all = await runCli(['tags', '--json', `${source.host}/library/app`], env);
     expect(JSON.parse(all.stdout)).toEqual(['1.0.0', '1.1.0', '1.2.0', '2.0.0-rc1', 'latest']);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CopyFlags } from './copy-flags.js';
 import type { CopyReport, CopyServiceOptions } from '../../app/copy-service.js';
+import { openBlobLocationCache } from '../../app/blob-location-cache.js';
 import { createRegistrySession } from '../../app/registry-access.js';
 import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -27,6 +28,8 @@ export async function runCopy(
     logger,
     session: flags.chunkSize ? { uploadChunkSize: flags.chunkSize } : undefined,
   });
+  // Where earlier copies left blobs: a new repository mounts what its registry already holds.
+  const hints = flags.dryRun ? undefined : await openBlobLocationCache(io.env, logger);
   const progress = new CopyProgress(io.stderr, !flags.json);
   const started = Date.now();
   let reports: CopyReport[];
@@ -41,6 +44,7 @@ export async function runCopy(
       concurrency: flags.concurrency,
       imageConcurrency: flags.imageConcurrency,
       signal: io.signal,
+      hints,
       onEvent: (event) => {
         progress.onEvent(event);
       },
@@ -49,6 +53,11 @@ export async function runCopy(
     progress.stop();
     rateLimits = await session.rateLimits();
     await session.close();
+    await hints
+      ?.save()
+      .catch((error: unknown) =>
+        logger.debug({ path: hints.path, err: (error as Error).message }, 'blob location cache not saved'),
+      );
   }
   const elapsed = Date.now() - started;
   if (flags.json) {

@@ -13,6 +13,7 @@ import {
 import { type BlobFetcher, type Target, isBlobMounter } from '../content/index.js';
 import type { Descriptor } from '../manifest/index.js';
 import { type RetryPolicy, backoffDelay } from '../remote/retry.js';
+import { type BlobLocationHints, MAX_HINTED_MOUNTS } from './blob-hints.js';
 import type { BlobOutcome, CopyEvent } from './types.js';
 
 export interface BlobTransferOptions {
@@ -21,6 +22,8 @@ export interface BlobTransferOptions {
   clock: Clock;
   logger: Logger;
   emit: (event: CopyEvent) => void;
+  /** Where blobs were seen in earlier runs (mount sources); learns this run's locations. */
+  hints?: BlobLocationHints;
 }
 
 export interface BlobRequest {
@@ -67,6 +70,7 @@ export class BlobCoordinator {
     holders.set(destination.location.repository, mine);
     mine.catch(() => holders.delete(destination.location.repository));
     const outcome = await mine;
+    this.learn(request);
     this.options.emit({ type: 'blob-done', digest: descriptor.digest, size: descriptor.size, outcome });
     throwIfAborted(signal);
     return outcome;
@@ -88,14 +92,23 @@ export class BlobCoordinator {
               ],
             ]
           : [];
+      const tried = new Set([destination.location.repository]);
       for (const [repository, holding] of [...candidates, ...sameRegistrySource]) {
-        if (repository === destination.location.repository) continue;
+        if (tried.has(repository)) continue;
+        tried.add(repository);
         const held = await holding.then(
           () => true,
           () => false,
         );
         if (held && (await destination.mountBlob(descriptor, repository, { signal }))) return 'mounted';
       }
+      const hinted = (
+        this.options.hints?.repositoriesHolding(destination.location.registry, descriptor.digest) ?? []
+      )
+        .filter((repository) => !tried.has(repository))
+        .slice(0, MAX_HINTED_MOUNTS);
+      for (const repository of hinted)
+        if (await destination.mountBlob(descriptor, repository, { signal })) return 'mounted';
     }
     await this.options.limiter.run(() => this.transfer(request), signal);
     return 'copied';
@@ -145,6 +158,15 @@ export class BlobCoordinator {
         await this.options.clock.sleep(backoffDelay(attempt, this.options.retry), signal);
       }
     }
+  }
+
+  /** Tells the hints that the blob is now at the destination (and, for a registry source, there too). */
+  private learn({ source, destination, descriptor }: BlobRequest): void {
+    const hints = this.options.hints;
+    if (!hints) return;
+    for (const location of [destination.location, source.location])
+      if (location.kind === 'remote')
+        hints.remember(location.registry, descriptor.digest, location.repository);
   }
 
   private holdersOf(destination: Target, descriptor: Descriptor): Map<string, Promise<BlobOutcome>> {

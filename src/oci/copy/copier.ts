@@ -8,6 +8,7 @@ import {
   systemClock,
   toAppError,
 } from '../../kernel/index.js';
+import type { BlobLocationHints } from './blob-hints.js';
 import type { ReadOnlyTarget, Target, TargetLocation } from '../content/index.js';
 import { type Descriptor, type Manifest, formatPlatform, isNondistributable } from '../manifest/index.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../remote/retry.js';
@@ -24,6 +25,8 @@ export interface CopierOptions {
   clock?: Clock;
   logger?: Logger;
   onEvent?: (event: CopyEvent) => void;
+  /** Where blobs were seen in earlier runs: mount sources tried before an upload. */
+  hints?: BlobLocationHints;
 }
 
 /** Sixteen transfers: saturates typical links while two registries' pools (8 each way) stay busy. */
@@ -67,6 +70,7 @@ export class Copier implements GraphCopier {
       clock,
       logger: this.logger,
       emit: this.emit,
+      hints: options.hints,
     });
   }
 

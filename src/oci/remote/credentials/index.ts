@@ -16,3 +16,5 @@ export { DEFAULT_HELPER_TIMEOUT_MS } from './credential-helper.js';
 export { ChainCredentials } from './chain-credentials.js';
 export { CredentialFileStore, type CredentialFileStoreOptions } from './credential-file-store.js';
 export { defaultCredentialProvider, type DefaultCredentialProviderOptions } from './default-provider.js';
+export { resolveHome } from './config-paths.js';
+export { writeFileAtomic } from './atomic-write.js';
