@@ -1,4 +1,5 @@
 import type { ActionContext } from '../engine/actions/contract.js';
+import type { BlobLocationHints } from '../oci/copy/index.js';
 import type { RegistrySession } from '../oci/remote/index.js';
 import { actionFailure } from './support/failure.js';
 
@@ -12,6 +13,8 @@ export const ServiceKey = {
   registries: 'registries',
   /** `{ address: 'host:port' }` of Airlock's own registry, for `builtin://` locations. */
   builtinRegistry: 'builtinRegistry',
+  /** A `BlobLocationHints`: where earlier copies left blobs (mount sources). Optional. */
+  blobLocations: 'blobLocations',
 } as const;
 
 export interface BuiltinRegistryService {
@@ -37,6 +40,14 @@ export function builtinRegistry(context: ActionContext): BuiltinRegistryService 
   const service = context.services[ServiceKey.builtinRegistry] as Partial<BuiltinRegistryService> | undefined;
   return typeof service?.address === 'string' && service.address !== ''
     ? { address: service.address }
+    : undefined;
+}
+
+/** Where earlier copies left blobs, when the process keeps track (optional: copies work without). */
+export function blobLocationHints(context: ActionContext): BlobLocationHints | undefined {
+  const hints = context.services[ServiceKey.blobLocations] as Partial<BlobLocationHints> | undefined;
+  return typeof hints?.repositoriesHolding === 'function' && typeof hints.remember === 'function'
+    ? (hints as BlobLocationHints)
     : undefined;
 }
 

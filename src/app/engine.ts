@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { builtinActions } from '../actions/index.js';
+import { ServiceKey } from '../actions/services.js';
 import { runStartEntry } from '../api/audit.js';
 import { type ActionDefinition, ActionRegistry } from '../engine/actions/contract.js';
 import { CancellationHub } from '../engine/cancellation.js';
@@ -25,6 +26,7 @@ import {
   PostgresWorkflowStore,
 } from '../store/index.js';
 import { type AirlockDatabase, openAirlockDatabase } from './database.js';
+import { BlobLocationCache } from './blob-location-cache.js';
 import { createRegistrySession } from './registry-access.js';
 
 /** Airlock's version as the engine records it: workers only resume runs of the same version. */
@@ -65,6 +67,8 @@ export interface RunningEngine {
 
 /** Upstream registries get a default bound on concurrent steps; rate limits are configured. */
 const DEFAULT_REGISTRY_QUEUE: QueueLimits = { concurrency: 8 };
+/** How often a running engine writes what it learned about blob locations (and at stop). */
+const BLOB_LOCATION_SAVE_MS = 5 * 60_000;
 
 /**
  * Starts the workflow engine in this process: the database (migrated), the engine's stores,
@@ -118,6 +122,18 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         await audit.append(runStartEntry(run, actor.subject));
       },
     });
+    // Where copies left blobs, kept in the data directory: mirroring workflows mount shared
+    // layers into new repositories instead of uploading them again (a hint; saved every few minutes).
+    const blobLocations = await BlobLocationCache.load(join(options.dataDir, 'blob-locations.json'));
+    const saveBlobLocations = () =>
+      blobLocations
+        .save()
+        .catch((error: unknown) =>
+          logger.warn({ err: (error as Error).message }, 'could not save the blob location cache'),
+        );
+    const blobLocationTimer = setInterval(() => void saveBlobLocations(), BLOB_LOCATION_SAVE_MS);
+    blobLocationTimer.unref();
+    started.push(async () => clearInterval(blobLocationTimer));
     const secrets = secretsFromEnv(options.env);
     const environment: RunEnvironment = {
       loadPlan: (runId) => engine.loadPlan(runId),
@@ -126,7 +142,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       ),
       logs: new StepLogSink(stores.logs, logger),
       actions,
-      services: { ...options.services, registries },
+      services: { ...options.services, registries, [ServiceKey.blobLocations]: blobLocations },
       secrets: () => secrets,
       processEnv: () => ({}),
       cancellation: (runId) => cancellation.signal(runId),
@@ -167,6 +183,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         await supervisor.stop();
         await shutdownDbos();
         await cancellation.stop();
+        clearInterval(blobLocationTimer);
+        await saveBlobLocations();
         await registries.close();
         await database.close();
       },

@@ -23,6 +23,7 @@ import { AppError } from '../../kernel/index.js';
 import { OciLayoutStore } from '../../oci/layout/index.js';
 import { referrersFallbackTag } from '../../oci/ref/index.js';
 import { RegistrySession } from '../../oci/remote/index.js';
+import { BlobLocationCache } from '../../app/blob-location-cache.js';
 import { ServiceKey } from '../services.js';
 import { type CopyInput, copyAction } from './copy-action.js';
 
@@ -91,6 +92,21 @@ describeWith('oci/copy@v1', () => {
     const again = await run(input).result;
     expect(again.results[0]).toMatchObject({ status: 'skipped', digest: app1.root.descriptor.digest });
     expect(again.results[0]!.stats.blobsCopied).toBe(0);
+  });
+
+  it('mounts into a new repository what an earlier run left in another, through the blob location service', async () => {
+    const fresh = await image(7);
+    await pushFixtureToRegistry(fresh, { host: upstream.address, repository: 'src/fresh', tag: 'v1' });
+    const hints = await BlobLocationCache.load(join(temp.path, 'blob-locations.json'));
+    const services = { [ServiceKey.registries]: session, [ServiceKey.blobLocations]: hints };
+    const source = `${upstream.address}/src/fresh:v1`;
+    const first = await run({ source, destination: `${mirror.host}/hinted/one` }, services).result;
+    expect(first.results[0]!.stats).toMatchObject({ blobsCopied: 2, blobsMounted: 0 });
+    const layer = fresh.root.kind === 'image' ? fresh.root.image.layers[0]!.digest : '';
+    expect(hints.repositoriesHolding(mirror.host, layer)).toEqual(['hinted/one']);
+    // A later run (a new copier) into another repository of the same registry.
+    const second = await run({ source, destination: `${mirror.host}/hinted/two` }, services).result;
+    expect(second.results[0]!.stats).toMatchObject({ blobsCopied: 0, blobsMounted: 2 });
   });
 
   it('copies several tags of a repository and lists each distinct digest once', async () => {

@@ -21,6 +21,7 @@ import {
   requireRepository,
 } from '../support/oci-locations.js';
 import { locationField, platformField, tagField } from '../support/schemas.js';
+import { blobLocationHints } from '../services.js';
 
 export const CopyInput = z.strictObject({
   source: locationField.describe('the image to copy; with `tags`, the repository to copy them from'),
@@ -107,7 +108,11 @@ async function runCopy(input: CopyInput, context: ActionContext): Promise<CopyOu
   }
   const targets = new TargetCache(context);
   const items = await Promise.all(pairs.map((pair) => openPair(pair, targets, context.signal)));
-  const copier = new Copier({ logger: context.logger, onEvent: progressOf(context, items.length) });
+  const copier = new Copier({
+    logger: context.logger,
+    onEvent: progressOf(context, items.length),
+    hints: blobLocationHints(context),
+  });
   const outcomes = await copier.copyMany(items, {
     referrers: input.referrers,
     force: input.force,
