@@ -52,7 +52,12 @@ export {
   type SkopeoInspectResult,
   type SkopeoRunOptions,
 } from './skopeo.js';
-export { createTestDatabase, type TestDatabase } from './postgres.js';
+export {
+  createMigratedTestDatabase,
+  createTestDatabase,
+  type MigratedTestDatabase,
+  type TestDatabase,
+} from './postgres.js';
 export {
   startAirlockRegistry,
   startAirlockRegistryProcess,

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
+import {
+  type AirlockSchema,
+  type Database,
+  migrateToLatest,
+  migrations,
+  openDatabase,
+} from '../../src/store/index.js';
 
 export interface TestDatabase {
   connectionString: string;
@@ -20,6 +28,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       withClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
         () => undefined,
       ),
+  };
+}
+
+export interface MigratedTestDatabase {
+  connectionString: string;
+  /** A pool on the database, migrated to Airlock's latest schema. */
+  database: Database<AirlockSchema>;
+  /** Closes the pool and drops the database. */
+  remove(): Promise<void>;
+}
+
+/** {@link createTestDatabase} with Airlock's schema in it and a pool open on it. */
+export async function createMigratedTestDatabase(): Promise<MigratedTestDatabase> {
+  const test = await createTestDatabase();
+  const database = openDatabase<AirlockSchema>({ connectionString: test.connectionString });
+  await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
+  return {
+    connectionString: test.connectionString,
+    database,
+    remove: async () => {
+      await database.close();
+      await test.drop();
+    },
   };
 }
 

@@ -1,10 +1,5 @@
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../../test/harness/postgres.js';
-import { migrateToLatest } from '../migrations/runner.js';
-import { migrations } from '../migrations/index.js';
-import { type Database, openDatabase } from '../postgres/database.js';
-import type { AirlockSchema } from '../schema.js';
+import { type MigratedTestDatabase, createMigratedTestDatabase } from '../../../test/harness/postgres.js';
 import { PostgresScanResultStore } from './scan-result-store.js';
 import type { ScanResultInput } from './types.js';
 
@@ -54,21 +49,15 @@ function result(overrides: Partial<ScanResultInput> = {}): ScanResultInput {
 }
 
 describe('PostgresScanResultStore', () => {
-  let test: TestDatabase;
-  let database: Database<AirlockSchema>;
+  let migrated: MigratedTestDatabase;
   let store: PostgresScanResultStore;
 
   beforeAll(async () => {
-    test = await createTestDatabase();
-    database = openDatabase<AirlockSchema>({ connectionString: test.connectionString });
-    await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
-    store = new PostgresScanResultStore(database.db);
+    migrated = await createMigratedTestDatabase();
+    store = new PostgresScanResultStore(migrated.database.db);
   });
 
-  afterAll(async () => {
-    await database?.close();
-    await test?.drop();
-  });
+  afterAll(() => migrated?.remove());
 
   it('reads back what it saved, field for field, by the image digest', async () => {
     const input = result();

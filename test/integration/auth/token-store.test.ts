@@ -1,33 +1,19 @@
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/kernel/index.js';
-import {
-  type AirlockSchema,
-  type Database,
-  LAST_USED_RESOLUTION_MS,
-  PostgresTokenStore,
-  hashApiToken,
-  migrateToLatest,
-  migrations,
-  openDatabase,
-} from '../../../src/store/index.js';
-import { createTestDatabase, type TestDatabase } from '../../harness/index.js';
+import { LAST_USED_RESOLUTION_MS, PostgresTokenStore, hashApiToken } from '../../../src/store/index.js';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '../../harness/index.js';
 
-let testDb: TestDatabase;
-let database: Database<AirlockSchema>;
+let migrated: MigratedTestDatabase;
+let database: MigratedTestDatabase['database'];
 let now = Date.parse('2026-03-01T12:00:00Z');
 const clock: Clock = { now: () => now, sleep: async () => undefined };
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  database = openDatabase<AirlockSchema>({ connectionString: testDb.connectionString });
-  await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
+  migrated = await createMigratedTestDatabase();
+  database = migrated.database;
 });
 
-afterAll(async () => {
-  await database?.close();
-  await testDb?.drop();
-});
+afterAll(() => migrated?.remove());
 
 describe('PostgresTokenStore', () => {
   it('creates the first token once, even when processes race for it', async () => {

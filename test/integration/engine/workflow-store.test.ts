@@ -1,30 +1,16 @@
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresWorkflowStore } from '../../../src/store/engine/index.js';
-import {
-  type AirlockSchema,
-  type Database,
-  migrateToLatest,
-  migrations,
-  openDatabase,
-} from '../../../src/store/index.js';
-import { createTestDatabase, type TestDatabase } from '../../harness/index.js';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '../../harness/index.js';
 
-let testDb: TestDatabase;
-let database: Database<AirlockSchema>;
+let migrated: MigratedTestDatabase;
 let store: PostgresWorkflowStore;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  database = openDatabase<AirlockSchema>({ connectionString: testDb.connectionString });
-  await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
-  store = new PostgresWorkflowStore(database.db);
+  migrated = await createMigratedTestDatabase();
+  store = new PostgresWorkflowStore(migrated.database.db);
 });
 
-afterAll(async () => {
-  await database?.close();
-  await testDb?.drop();
-});
+afterAll(() => migrated?.remove());
 
 const version = (text: string) => ({
   name: 'mirror',
