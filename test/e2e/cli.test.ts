@@ -316,37 +316,22 @@ describeWith('airlock CLI against real registries', () => {
       runtimeConfig: { Labels: { purpose: 'blob location cache' } },
     });
     await pushFixtureToRegistry(image, { host: source.host, repository: 'cache/app', tag: 'v1' });
-    type CopyJson = { images: { stats: { blobsCopied: number; blobsMounted: number } }[] };
-    const first = await runCli(
-      ['copy', `${source.host}/cache/app:v1`, `${target.host}/cache/one`, '--json'],
-      env,
-    );
-    expect(first.code).toBe(0);
-    expect((JSON.parse(first.stdout) as CopyJson).images[0]!.stats).toMatchObject({
-      blobsCopied: 2,
-      blobsMounted: 0,
-    });
-
+    // One process per copy; the stats of its one image.
+    const copyInto = async (repository: string, extra: NodeJS.ProcessEnv = {}) => {
+      const run = await runCli(
+        ['copy', `${source.host}/cache/app:v1`, `${target.host}/${repository}`, '--json'],
+        { ...env, ...extra },
+      );
+      expect(run.code).toBe(0);
+      return (
+        JSON.parse(run.stdout) as { images: { stats: { blobsCopied: number; blobsMounted: number } }[] }
+      ).images[0]!.stats;
+    };
+    expect(await copyInto('cache/one')).toMatchObject({ blobsCopied: 2, blobsMounted: 0 });
     // Another process, another repository: the layer and config are mounted from cache/one.
-    const second = await runCli(
-      ['copy', `${source.host}/cache/app:v1`, `${target.host}/cache/two`, '--json'],
-      env,
-    );
-    expect(second.code).toBe(0);
-    expect((JSON.parse(second.stdout) as CopyJson).images[0]!.stats).toMatchObject({
-      blobsCopied: 0,
-      blobsMounted: 2,
-    });
-
+    expect(await copyInto('cache/two')).toMatchObject({ blobsCopied: 0, blobsMounted: 2 });
     // Without the cache, the same copy uploads again.
-    const off = await runCli(
-      ['copy', `${source.host}/cache/app:v1`, `${target.host}/cache/three`, '--json'],
-      {
-        ...env,
-        AIRLOCK_CACHE_DIR: 'off',
-      },
-    );
-    expect((JSON.parse(off.stdout) as CopyJson).images[0]!.stats).toMatchObject({
+    expect(await copyInto('cache/three', { AIRLOCK_CACHE_DIR: 'off' })).toMatchObject({
       blobsCopied: 2,
       blobsMounted: 0,
     });
