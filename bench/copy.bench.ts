@@ -279,5 +279,11 @@ async function pushBigImage(host: string, repository: string, size: number): Pro
 }
 
 function isolatedEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: '/nonexistent', AIRLOCK_CONFIG_DIR: '/nonexistent/airlock' };
+  // No cross-run blob cache: every round's destinations are fresh, and skopeo's cache cannot help it either.
+  return {
+    PATH: process.env.PATH,
+    HOME: '/nonexistent',
+    AIRLOCK_CONFIG_DIR: '/nonexistent/airlock',
+    AIRLOCK_CACHE_DIR: 'off',
+  };
 }

@@ -27,7 +27,7 @@ describe('BlobLocationCache', () => {
 
   it('starts empty without a file, and remembers across processes, most recent first', async () => {
     const first = await BlobLocationCache.load(path, now);
-    expect(first.repositoriesHolding('registry.example', DIGEST)).toEqual([]);
+    expect(await first.repositoriesHolding('registry.example', DIGEST)).toEqual([]);
     first.remember('registry.example', DIGEST, 'team/old');
     clock = 2_000;
     first.remember('registry.example', DIGEST, 'team/new');
@@ -35,9 +35,9 @@ describe('BlobLocationCache', () => {
     await first.save();
 
     const second = await BlobLocationCache.load(path, now);
-    expect(second.repositoriesHolding('registry.example', DIGEST)).toEqual(['team/new', 'team/old']);
-    expect(second.repositoriesHolding('other.example', DIGEST)).toEqual(['elsewhere']);
-    expect(second.repositoriesHolding('registry.example', OTHER)).toEqual([]);
+    expect(await second.repositoriesHolding('registry.example', DIGEST)).toEqual(['team/new', 'team/old']);
+    expect(await second.repositoriesHolding('other.example', DIGEST)).toEqual(['elsewhere']);
+    expect(await second.repositoriesHolding('registry.example', OTHER)).toEqual([]);
   });
 
   it('merges what another process saved in the meantime instead of overwriting it', async () => {
@@ -48,8 +48,8 @@ describe('BlobLocationCache', () => {
     await a.save();
     await b.save();
     const merged = await BlobLocationCache.load(path, now);
-    expect(merged.repositoriesHolding('registry.example', DIGEST)).toEqual(['from/a']);
-    expect(merged.repositoriesHolding('registry.example', OTHER)).toEqual(['from/b']);
+    expect(await merged.repositoriesHolding('registry.example', DIGEST)).toEqual(['from/a']);
+    expect(await merged.repositoriesHolding('registry.example', OTHER)).toEqual(['from/b']);
   });
 
   it(`keeps the ${MAX_BLOB_LOCATIONS} most recent sightings`, async () => {
@@ -62,9 +62,9 @@ describe('BlobLocationCache', () => {
     const file = JSON.parse(await readFile(path, 'utf8')) as { locations: unknown[] };
     expect(file.locations).toHaveLength(MAX_BLOB_LOCATIONS);
     const reloaded = await BlobLocationCache.load(path, now);
-    expect(reloaded.repositoriesHolding('registry.example', `sha256:${'0'.repeat(64)}`)).toEqual([]);
+    expect(await reloaded.repositoriesHolding('registry.example', `sha256:${'0'.repeat(64)}`)).toEqual([]);
     expect(
-      reloaded.repositoriesHolding(
+      await reloaded.repositoriesHolding(
         'registry.example',
         `sha256:${MAX_BLOB_LOCATIONS.toString(16).padStart(64, '0')}`,
       ),
@@ -73,12 +73,17 @@ describe('BlobLocationCache', () => {
 
   it('treats a malformed file as empty and replaces it on save', async () => {
     await writeFile(join(dir, 'bad.json'), '{"version":1,"locations":[["a","b"],"x",["r","d","p",1]]');
-    expect((await BlobLocationCache.load(join(dir, 'bad.json'), now)).repositoriesHolding('r', 'd')).toEqual(
-      [],
-    );
+    const bad = await BlobLocationCache.load(join(dir, 'bad.json'), now);
+    expect(await bad.repositoriesHolding('r', 'd')).toEqual([]);
+    bad.remember('r', 'd', 'fresh');
+    await bad.save();
+    expect(JSON.parse(await readFile(join(dir, 'bad.json'), 'utf8'))).toEqual({
+      version: 1,
+      locations: [['r', 'd', 'fresh', 1_000]],
+    });
     await writeFile(join(dir, 'odd.json'), '{"version":1,"locations":[["a","b"],"x",["r","d","p",1]]}');
     const odd = await BlobLocationCache.load(join(dir, 'odd.json'), now);
-    expect(odd.repositoriesHolding('r', 'd')).toEqual(['p']);
+    expect(await odd.repositoriesHolding('r', 'd')).toEqual(['p']);
     odd.remember('r', 'd', 'q');
     await odd.save();
     const file = JSON.parse(await readFile(join(dir, 'odd.json'), 'utf8')) as { locations: unknown[] };
@@ -107,7 +112,7 @@ describe('blobLocationCachePath', () => {
     expect(blobLocationCachePath({})).toBeUndefined();
   });
 
-  it('gives no cache, without failing, when there is no place for one', async () => {
-    await expect(openBlobLocationCache({})).resolves.toBeUndefined();
+  it('gives no cache when there is no place for one', () => {
+    expect(openBlobLocationCache({})).toBeUndefined();
   });
 });

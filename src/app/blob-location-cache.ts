@@ -1,6 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Logger } from '../kernel/index.js';
 import type { BlobLocationHints } from '../oci/copy/index.js';
 import { type Env, resolveHome, writeFileAtomic } from '../oci/remote/credentials/index.js';
 
@@ -27,20 +26,34 @@ export class BlobLocationCache implements BlobLocationHints {
   /** `registry|digest` → repository → when it was last seen there. */
   private readonly seen = new Map<string, Map<string, number>>();
   private changed = false;
+  /** The file read in the background: a copy does not wait for it before it starts. */
+  private readonly loaded: Promise<FileState>;
 
   private constructor(
     readonly path: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.loaded = readFileState(path).then((state) => {
+      // Sightings remembered before the file was read merge with it: the newer time wins.
+      for (const sighting of state.sightings) this.add(sighting);
+      return state;
+    });
+  }
 
-  /** Loads the file at `path`; a missing or malformed file starts an empty cache. */
+  /** Opens the cache at `path`, reading it in the background; a missing or malformed file is an empty cache. */
+  static open(path: string, now: () => number = Date.now): BlobLocationCache {
+    return new BlobLocationCache(path, now);
+  }
+
+  /** {@link open}, once the file has been read. */
   static async load(path: string, now: () => number = Date.now): Promise<BlobLocationCache> {
-    const cache = new BlobLocationCache(path, now);
-    for (const sighting of await readSightings(path)) cache.add(sighting);
+    const cache = BlobLocationCache.open(path, now);
+    await cache.loaded;
     return cache;
   }
 
-  repositoriesHolding(registry: string, digest: string): string[] {
+  async repositoriesHolding(registry: string, digest: string): Promise<string[]> {
+    await this.loaded;
     const repositories = this.seen.get(`${registry}|${digest}`);
     if (!repositories) return [];
     return [...repositories.entries()].sort((a, b) => b[1] - a[1]).map(([repository]) => repository);
@@ -51,10 +64,16 @@ export class BlobLocationCache implements BlobLocationHints {
     this.changed = true;
   }
 
-  /** Writes what this process learned, merged with the file as it is now (other processes write it too). */
+  /**
+   * Writes what this process learned, merged with what other processes wrote to the file
+   * since it was read (re-read only when it changed).
+   */
   async save(): Promise<void> {
+    const before = await this.loaded;
     if (!this.changed) return;
-    for (const sighting of await readSightings(this.path)) this.add(sighting);
+    const now = await readFileStamp(this.path);
+    if (now !== before.stamp)
+      for (const sighting of (await readFileState(this.path)).sightings) this.add(sighting);
     const locations: Sighting[] = [];
     for (const [key, repositories] of this.seen) {
       const [registry, digest] = splitKey(key);
@@ -93,34 +112,36 @@ export function blobLocationCachePath(env: Env): string | undefined {
   return home ? join(home, '.cache', 'airlock', 'blob-locations.json') : undefined;
 }
 
-/** The cache for this environment, or undefined when it has no place; never throws. */
-export async function openBlobLocationCache(
-  env: Env,
-  logger?: Logger,
-): Promise<BlobLocationCache | undefined> {
+/** The cache for this environment (read in the background), or undefined when it has no place. */
+export function openBlobLocationCache(env: Env): BlobLocationCache | undefined {
   const path = blobLocationCachePath(env);
-  if (!path) return undefined;
-  try {
-    return await BlobLocationCache.load(path);
-  } catch (error) {
-    logger?.debug({ path, err: (error as Error).message }, 'blob location cache not used');
-    return undefined;
-  }
+  return path ? BlobLocationCache.open(path) : undefined;
 }
 
-async function readSightings(path: string): Promise<Sighting[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
+interface FileState {
+  sightings: Sighting[];
+  /** Size and modification time when read; `''` when there was no file. */
+  stamp: string;
+}
+
+async function readFileStamp(path: string): Promise<string> {
+  return stat(path).then(
+    (info) => `${info.size}:${info.mtimeMs}`,
+    () => '',
+  );
+}
+
+/** The file's sightings; a missing or malformed file has none. */
+async function readFileState(path: string): Promise<FileState> {
+  const stamp = await readFileStamp(path);
+  const text = stamp === '' ? undefined : await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return { sightings: [], stamp };
   try {
     const parsed = JSON.parse(text) as Partial<CacheFile>;
-    if (parsed.version !== 1 || !Array.isArray(parsed.locations)) return [];
-    return parsed.locations.filter(isSighting);
+    if (parsed.version !== 1 || !Array.isArray(parsed.locations)) return { sightings: [], stamp };
+    return { sightings: parsed.locations.filter(isSighting), stamp };
   } catch {
-    return [];
+    return { sightings: [], stamp };
   }
 }
 

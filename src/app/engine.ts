@@ -124,7 +124,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     });
     // Where copies left blobs, kept in the data directory: mirroring workflows mount shared
     // layers into new repositories instead of uploading them again (a hint; saved every few minutes).
-    const blobLocations = await BlobLocationCache.load(join(options.dataDir, 'blob-locations.json'));
+    const blobLocations = BlobLocationCache.open(join(options.dataDir, 'blob-locations.json'));
     const saveBlobLocations = () =>
       blobLocations
         .save()
@@ -133,7 +133,11 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         );
     const blobLocationTimer = setInterval(() => void saveBlobLocations(), BLOB_LOCATION_SAVE_MS);
     blobLocationTimer.unref();
-    started.push(async () => clearInterval(blobLocationTimer));
+    const stopBlobLocations = async () => {
+      clearInterval(blobLocationTimer);
+      await saveBlobLocations();
+    };
+    started.push(stopBlobLocations);
     const secrets = secretsFromEnv(options.env);
     const environment: RunEnvironment = {
       loadPlan: (runId) => engine.loadPlan(runId),
@@ -183,8 +187,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         await supervisor.stop();
         await shutdownDbos();
         await cancellation.stop();
-        clearInterval(blobLocationTimer);
-        await saveBlobLocations();
+        await stopBlobLocations();
         await registries.close();
         await database.close();
       },

@@ -205,7 +205,8 @@ describeWith('airlock CLI against real registries', () => {
         '^(latest|2\\.)',
         '--json',
       ],
-      env,
+      // Without the cross-run cache, so that the mounts below can only come from this one run.
+      { ...env, AIRLOCK_CACHE_DIR: 'off' },
     );
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as {

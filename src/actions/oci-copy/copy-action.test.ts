@@ -103,7 +103,7 @@ describeWith('oci/copy@v1', () => {
     const first = await run({ source, destination: `${mirror.host}/hinted/one` }, services).result;
     expect(first.results[0]!.stats).toMatchObject({ blobsCopied: 2, blobsMounted: 0 });
     const layer = fresh.root.kind === 'image' ? fresh.root.image.layers[0]!.digest : '';
-    expect(hints.repositoriesHolding(mirror.host, layer)).toEqual(['hinted/one']);
+    expect(await hints.repositoriesHolding(mirror.host, layer)).toEqual(['hinted/one']);
     // A later run (a new copier) into another repository of the same registry.
     const second = await run({ source, destination: `${mirror.host}/hinted/two` }, services).result;
     expect(second.results[0]!.stats).toMatchObject({ blobsCopied: 0, blobsMounted: 2 });

@@ -29,7 +29,7 @@ export async function runCopy(
     session: flags.chunkSize ? { uploadChunkSize: flags.chunkSize } : undefined,
   });
   // Where earlier copies left blobs: a new repository mounts what its registry already holds.
-  const hints = flags.dryRun ? undefined : await openBlobLocationCache(io.env, logger);
+  const hints = flags.dryRun ? undefined : openBlobLocationCache(io.env);
   const progress = new CopyProgress(io.stderr, !flags.json);
   const started = Date.now();
   let reports: CopyReport[];

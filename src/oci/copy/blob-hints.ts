@@ -5,7 +5,7 @@
  */
 export interface BlobLocationHints {
   /** Repositories of `registry` believed to hold `digest`, most recently seen first. */
-  repositoriesHolding(registry: string, digest: string): string[];
+  repositoriesHolding(registry: string, digest: string): Promise<string[]>;
   /** Records that `repository` of `registry` holds `digest` (found, mounted or copied there). */
   remember(registry: string, digest: string, repository: string): void;
 }

@@ -103,7 +103,8 @@ export class BlobCoordinator {
         if (held && (await destination.mountBlob(descriptor, repository, { signal }))) return 'mounted';
       }
       const hinted = (
-        this.options.hints?.repositoriesHolding(destination.location.registry, descriptor.digest) ?? []
+        (await this.options.hints?.repositoriesHolding(destination.location.registry, descriptor.digest)) ??
+        []
       )
         .filter((repository) => !tried.has(repository))
         .slice(0, MAX_HINTED_MOUNTS);

@@ -17,4 +17,4 @@ export {
   addStats,
 } from './types.js';
 export { filterIndex } from './platform-filter.js';
-export { type BlobLocationHints, MAX_HINTED_MOUNTS } from './blob-hints.js';
+export type { BlobLocationHints } from './blob-hints.js';

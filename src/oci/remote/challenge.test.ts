@@ -219,7 +219,6 @@ it('keeps a parameter named __proto__ as data, never as a prototype', () => {
   expect(Object.hasOwn(challenge!.params, '__proto__')).toBe(true);
   expect(challenge!.params.__proto__).toBe('x');
   expect(challenge!.params.realm).toBe('https://auth.example/token');
-  expect(({} as Record<string, unknown>).x).toBeUndefined();
 });
 
 describe('parseWwwAuthenticate properties', () => {
