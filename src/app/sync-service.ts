@@ -1,4 +1,4 @@
-import { type TagFilter, selectTags } from '../oci/tags/index.js';
+import { type TagFilter, tagSelector } from '../oci/tags/index.js';
 import { type TargetSpec, formatRepository, isAttachmentTag, parseTargetSpec } from '../oci/ref/index.js';
 import type { RegistrySession } from '../oci/remote/index.js';
 import { AppError, toAppError } from '../kernel/index.js';
@@ -46,14 +46,14 @@ export async function syncRepositories(
     return { pair, from, to };
   });
   // The filter is checked once, up front: a bad regex or range is the user's, not a repository's.
-  selectTags([], filter);
+  const select = tagSelector(filter);
   const repositories = await Promise.all(
     parsed.map(async ({ pair, from }): Promise<RepositorySelection> => {
       try {
         const tags: string[] = [];
         for await (const tag of await tagSource(from, options.session, options.signal))
           if (!isAttachmentTag(tag)) tags.push(tag);
-        return { ...pair, available: tags.length, selected: selectTags(tags, filter) };
+        return { ...pair, available: tags.length, selected: select(tags) };
       } catch (error) {
         if (options.signal?.aborted) throw error;
         return { ...pair, available: 0, selected: [], error: toAppError(error) };

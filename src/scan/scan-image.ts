@@ -111,5 +111,3 @@ export function countBySeverity(platforms: readonly { findings: readonly Finding
   }
   return counts;
 }
-
-export { hasFindingsAtOrAbove } from './vulndb/severity.js';

@@ -55,7 +55,7 @@ export function commandEnvironment(
     if (value !== undefined) env[name] = value;
   }
   // The workflow's and the step's `env`, then the action's own `with.env`, which wins.
-  for (const [name, value] of Object.entries(context.env ?? {})) {
+  for (const [name, value] of Object.entries(context.env)) {
     if (!name.toUpperCase().startsWith(RESERVED_PREFIX)) env[name] = value;
   }
   for (const [name, value] of Object.entries(given)) {

@@ -13,8 +13,6 @@ export function requireSecret(context: ActionContext, name: string, field: strin
   return value;
 }
 
-export { MASK } from '../../kernel/index.js';
-
 /**
  * Replaces every occurrence of the given secret values (and, as the last line of defence,
  * URL credentials and bearer tokens) in text that leaves the action: log lines of a user's

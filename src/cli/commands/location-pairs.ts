@@ -39,7 +39,7 @@ export async function locationPairs(
 }
 
 /** Lines of `SOURCE [DESTINATION]`; a line without destination needs `--to`. Errors name the line. */
-export function parsePairFile(text: string, file: string, to: string | undefined): CopySpec[] {
+function parsePairFile(text: string, file: string, to: string | undefined): CopySpec[] {
   const pairs: CopySpec[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/#.*$/, '').trim();

@@ -7,6 +7,7 @@ import { ExitCode, exitCodeFor, setExitCode } from '../exit-codes.js';
 import { type CliIo, print } from '../io.js';
 import { positiveInt, writeJson } from '../options.js';
 import { formatError } from '../render/error.js';
+import { plural } from '../render/format.js';
 import { formatTable } from '../render/table.js';
 import { formatTime } from './runs-render.js';
 
@@ -65,10 +66,6 @@ function registerValidate(workflow: Command, io: CliIo): void {
       if (flags.json) writeJson(io, results);
       if (failures.length > 0) setExitCode(self, exitCodeFor(failures[0]));
     });
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function registerApply(workflow: Command, io: CliIo): void {

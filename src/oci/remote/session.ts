@@ -197,7 +197,7 @@ export class RegistrySession {
     });
   }
 
-  /** One agent that skips certificate checks, for token realms of registries marked insecure. */
+  /** One agent that skips certificate checks: the HTTPS probe, and token realms of registries marked insecure. */
   private unverifiedAgent(): Agent {
     this.insecureAgent ??= new Agent({
       connect: { rejectUnauthorized: false },
@@ -220,11 +220,11 @@ export class RegistrySession {
     // HTTPS is tried as usual. Nothing secret is sent by either probe.
     if (loopback && (await this.answersPlainHttp(endpoint))) return `http://${endpoint}`;
     const https = `https://${endpoint}`;
-    const probe = new Agent({ connect: { rejectUnauthorized: false, timeout: 5_000 } });
     try {
       const response = await request(`${https}/v2/`, {
         method: 'GET',
-        dispatcher: probe,
+        // Whether it speaks TLS at all; its certificate is checked by the transport (unless insecure).
+        dispatcher: this.unverifiedAgent(),
         signal: AbortSignal.timeout(10_000),
       });
       await response.body.dump();
@@ -243,8 +243,6 @@ export class RegistrySession {
         );
       }
       return `http://${endpoint}`;
-    } finally {
-      void probe.close();
     }
   }
 

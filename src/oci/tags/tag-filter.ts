@@ -21,6 +21,14 @@ export interface TagFilter {
  * the input order unless `latest` is set, in which case it is newest first.
  */
 export function selectTags(tags: Iterable<string>, filter: TagFilter): string[] {
+  return tagSelector(filter)(tags);
+}
+
+/**
+ * {@link selectTags} with the filter checked and compiled once, for many tag lists: a bad
+ * pattern or range fails here, before any tag is listed.
+ */
+export function tagSelector(filter: TagFilter): (tags: Iterable<string>) => string[] {
   const include = compile(filter.include, 'include');
   const exclude = compile(filter.exclude, 'exclude');
   let range: semver.Range | undefined;
@@ -34,19 +42,20 @@ export function selectTags(tags: Iterable<string>, filter: TagFilter): string[] 
       );
     }
   }
-  let selected = [...tags].filter(
-    (tag) =>
-      (include.length === 0 || include.some((r) => r.test(tag))) &&
-      !exclude.some((r) => r.test(tag)) &&
-      (range === undefined || satisfies(tag, range, filter.includePrerelease ?? false)),
-  );
-  if (filter.latest !== undefined) {
-    if (!Number.isInteger(filter.latest) || filter.latest < 1) {
-      throw new AppError('USAGE_INVALID', `latest must be a positive integer, got ${filter.latest}`);
-    }
-    selected = selected.sort(compareTagsDescending).slice(0, filter.latest);
+  if (filter.latest !== undefined && (!Number.isInteger(filter.latest) || filter.latest < 1)) {
+    throw new AppError('USAGE_INVALID', `latest must be a positive integer, got ${filter.latest}`);
   }
-  return selected;
+  return (tags) => {
+    const selected = [...tags].filter(
+      (tag) =>
+        (include.length === 0 || include.some((r) => r.test(tag))) &&
+        !exclude.some((r) => r.test(tag)) &&
+        (range === undefined || satisfies(tag, range, filter.includePrerelease ?? false)),
+    );
+    return filter.latest === undefined
+      ? selected
+      : selected.sort(compareTagsDescending).slice(0, filter.latest);
+  };
 }
 
 function satisfies(tag: string, range: semver.Range, includePrerelease: boolean): boolean {

@@ -7,7 +7,8 @@ import {
 } from './capture.js';
 import type { FsNode, FsTree } from './fs-tree.js';
 import { LayerLimitError } from './layer-errors.js';
-import { formatBytes, type ImageTotals } from './layer-meter.js';
+import { formatBytes } from '../../kernel/index.js';
+import type { ImageTotals } from './layer-meter.js';
 import type { LayerLimits } from './limits.js';
 import { LayerNoticeCode, type NoticeCollector } from './notices.js';
 import { ParentCache } from './parent-cache.js';

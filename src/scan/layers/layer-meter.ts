@@ -57,5 +57,3 @@ export class LayerMeter {
     }
   }
 }
-
-export { formatBytes };

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
-import { abortedError, throwIfAborted } from '../../kernel/index.js';
+import { abortedError, formatBytes, throwIfAborted } from '../../kernel/index.js';
 import { LayerPipelineError, pumpLayer, readHead } from './decompress.js';
 import { LayerEntries, type ImageContext } from './layer-entries.js';
 import { LayerFormatError, LayerLimitError, LayerReadError } from './layer-errors.js';
 import { SNIFF_BYTES, sniffFormat, type LayerFormat } from './layer-format.js';
-import { formatBytes, LayerMeter } from './layer-meter.js';
+import { LayerMeter } from './layer-meter.js';
 import { LayerNoticeCode } from './notices.js';
 import { createTarSink } from './tar-reader.js';
 import type { LayerSource } from './types.js';

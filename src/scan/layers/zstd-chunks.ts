@@ -1,7 +1,7 @@
 import { Decompress } from 'fzstd';
-import { AppError } from '../../kernel/index.js';
+import { AppError, formatBytes } from '../../kernel/index.js';
 import { LayerFormatError, LayerLimitError } from './layer-errors.js';
-import { formatBytes, type LayerMeter } from './layer-meter.js';
+import type { LayerMeter } from './layer-meter.js';
 
 /**
  * fzstd decodes everything a `push` hands it before returning, calling back once per block

