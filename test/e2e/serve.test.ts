@@ -82,12 +82,14 @@ describe('airlock serve', () => {
     const applied = await api('POST', '/api/workflows', { source });
     expect(applied.status, JSON.stringify(applied.json)).toBeLessThan(300);
     const image = makeImage({ layers: [await makeLayer({ seed: 'serve-push', size: 512 })] });
+    // The push the trigger must ignore goes first: events are delivered in order, so by the
+    // time the quarantine run has finished, the other one has been seen (and not run).
+    await pushFixtureToRegistry(image, { host: ready.registry!.address, repository: 'other/app', tag: 'v1' });
     await pushFixtureToRegistry(image, {
       host: ready.registry!.address,
       repository: 'quarantine/app',
       tag: 'v1',
     });
-    await pushFixtureToRegistry(image, { host: ready.registry!.address, repository: 'other/app', tag: 'v1' });
     const deadline = Date.now() + 30_000;
     let runs: { id: string; status: string; trigger: { type: string; event: Record<string, unknown> } }[] =
       [];
