@@ -7,6 +7,9 @@ export const MASK = '***';
  */
 const MIN_SECRET_LENGTH = 3;
 
+/** The masker when there is nothing to mask: {@link maskSecrets} then returns its value as is. */
+const unmasked = (text: string): string => text;
+
 /**
  * A function that replaces every occurrence of the secret values in a string, longest first
  * (so that a secret containing another is replaced whole).
@@ -15,7 +18,7 @@ export function secretMasker(secrets: Iterable<string>): (text: string) => strin
   const values = [...new Set(secrets)]
     .filter((secret) => secret.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
+  if (values.length === 0) return unmasked;
   return (text) =>
     values.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(MASK) : out), text);
 }
@@ -27,7 +30,8 @@ export function secretMasker(secrets: Iterable<string>): (text: string) => strin
  * through an action that echoed it.
  */
 export function maskSecrets<T>(value: T, mask: (text: string) => string): T {
-  return walk(value, mask) as T;
+  // Without secrets (the common case) a step's outputs, however large, are not walked and copied.
+  return mask === unmasked ? value : (walk(value, mask) as T);
 }
 
 function walk(value: unknown, mask: (text: string) => string): unknown {

@@ -2,6 +2,7 @@ import { approvalTimeoutMs, checkApprovalInput } from '../definition/approval-in
 import type { StepDefinition } from '../definition/types.js';
 import type { DurableContext, Outcome } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
+import { itemKey } from './item-key.js';
 
 /** What the API sends to the waiting workflow. */
 export interface ApprovalMessage {
@@ -38,7 +39,7 @@ export async function executeApproval(
   };
   const checked = checkApprovalInput(raw);
   if (!checked.ok) {
-    const where = `${step.id}${index === undefined ? '' : `[${index}]`}`;
+    const where = itemKey(step.id, index);
     const problems = checked.problems
       .map((p) => `${p.path.length > 0 ? `${p.path.join('.')}: ` : ''}${p.message}`)
       .join('; ');
@@ -61,7 +62,7 @@ export async function executeApproval(
   }
   const input = checked.value;
   const timeoutMs = approvalTimeoutMs(input) ?? DEFAULT_APPROVAL_TIMEOUT_MS;
-  await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:request`, async () => {
+  await ctx.step(`${itemKey(step.id, index)}:request`, async () => {
     // The run shows as waiting before the approval is listed: whoever sees the request sees the wait.
     await env.recorder.stepState({ ...base, status: 'waiting', started: true, error: null });
     await env.recorder.runWaiting(plan.runId, true);
@@ -76,7 +77,7 @@ export async function executeApproval(
     });
   });
   const message = await ctx.recv<ApprovalMessage>(approvalTopic(step.id, index), timeoutMs);
-  return ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:decision`, async () => {
+  return ctx.step(`${itemKey(step.id, index)}:decision`, async () => {
     if (!message) await env.recorder.approvalTimedOut(plan.runId, step.id, index);
     const approved = message ? message.decision === 'approve' : input.onTimeout === 'approve';
     const outputs = message

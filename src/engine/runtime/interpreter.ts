@@ -24,13 +24,15 @@ export async function executeRun(
     await env.recorder.runStarted(runId);
     return loaded;
   });
+  const fail = async (problem: FailureInfo): Promise<Outcome<Record<string, unknown>>> => {
+    await ctx.step('finish', () => env.recorder.runFinished(runId, 'failed', { error: problem }));
+    return { ok: false, error: problem };
+  };
   const scope = initialScope(plan, env.processEnv());
   try {
     scope.env = { ...scope.env, ...evaluateEnv(env, plan.definition.env, scope, 'env') };
   } catch (error) {
-    const problem = toFailure(error);
-    await ctx.step('finish', () => env.recorder.runFinished(runId, 'failed', { error: problem }));
-    return { ok: false, error: problem };
+    return fail(toFailure(error));
   }
   const done = new Map<string, NodeOutcome>();
   let failure: FailureInfo | undefined;
@@ -74,20 +76,16 @@ export async function executeRun(
     }
     failure ??= [...done.values()].find((o) => blocks(o))?.error;
   }
-  if (failure) {
-    await ctx.step('finish', () => env.recorder.runFinished(runId, 'failed', { error: failure }));
-    return { ok: false, error: failure };
-  }
+  if (failure) return fail(failure);
+  const mask = secretMasker(Object.values(env.secrets()));
   let outputs: Record<string, unknown>;
   try {
     outputs = maskSecretsWith(
       evaluate(env, plan.definition.outputs, scope, 'outputs') as Record<string, unknown>,
-      secretMasker(Object.values(env.secrets())),
+      mask,
     );
   } catch (error) {
-    const problem = maskSecretsWith(toFailure(error), secretMasker(Object.values(env.secrets())));
-    await ctx.step('finish', () => env.recorder.runFinished(runId, 'failed', { error: problem }));
-    return { ok: false, error: problem };
+    return fail(maskSecretsWith(toFailure(error), mask));
   }
   await ctx.step('finish', () => env.recorder.runFinished(runId, 'succeeded', { outputs }));
   return { ok: true, value: outputs };

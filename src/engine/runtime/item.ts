@@ -5,13 +5,22 @@ import type { DurableContext, Outcome, SerializedScope } from './durable.js';
 import type { RunEnvironment, RunPlan } from './environment.js';
 import { evaluate, evaluateEnv } from './expressions.js';
 import { toFailure } from './failure.js';
+import { itemKey } from './item-key.js';
 
 /** Exponential back-off doubles the delay each attempt, capped; "fixed" keeps the first. */
-export function retryDelay(step: StepDefinition, attempt: number): number {
+/** The longest a step waits between attempts, whatever its back-off or a registry's `Retry-After` asks. */
+const MAX_RETRY_DELAY_MS = 3600_000;
+
+/** The wait before the next attempt: the step's back-off, or longer when the failure said when to come back. */
+export function retryDelay(step: StepDefinition, attempt: number, retryAfterMs = 0): number {
   const retry = step.retry;
-  if (!retry) return 0;
-  const raw = retry.backoff === 'exponential' ? retry.initialMs * 2 ** (attempt - 1) : retry.initialMs;
-  return Math.min(raw, retry.maxMs ?? 3600_000);
+  const backoff = !retry
+    ? 0
+    : Math.min(
+        retry.backoff === 'exponential' ? retry.initialMs * 2 ** (attempt - 1) : retry.initialMs,
+        retry.maxMs ?? MAX_RETRY_DELAY_MS,
+      );
+  return Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_DELAY_MS));
 }
 
 /**
@@ -28,7 +37,7 @@ export async function executeItem(
   item?: { value: unknown; index: number },
 ): Promise<Outcome<Record<string, unknown>>> {
   const index = item?.index;
-  const where = `step ${step.id}${index === undefined ? '' : `[${index}]`}`;
+  const where = `step ${itemKey(step.id, index)}`;
   let input: unknown;
   let stepEnv: Record<string, string>;
   try {
@@ -36,7 +45,7 @@ export async function executeItem(
     input = evaluate(env, step.with, scope, `${where} with`, item, stepEnv);
   } catch (error) {
     const failure = toFailure(error, step.id);
-    await ctx.step(`${step.id}${index === undefined ? '' : `[${index}]`}:invalid`, () =>
+    await ctx.step(`${itemKey(step.id, index)}:invalid`, () =>
       env.recorder.stepState({
         runId: plan.runId,
         stepId: step.id,
@@ -55,7 +64,7 @@ export async function executeItem(
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts;
     const queue = env.queueFor(step, input);
-    const name = `${step.id}${index === undefined ? '' : `[${index}]`}#${attempt}`;
+    const name = `${itemKey(step.id, index)}#${attempt}`;
     let outcome: Outcome<Record<string, unknown>>;
     if (queue) {
       const handle = await ctx.startChild(
@@ -88,6 +97,6 @@ export async function executeItem(
     }
     if (outcome.ok || last || !outcome.error.retryable) return outcome;
     // The back-off, or longer when the other side said when to come back (capped at an hour).
-    await ctx.sleep(Math.max(retryDelay(step, attempt), Math.min(outcome.error.retryAfterMs ?? 0, 3600_000)));
+    await ctx.sleep(retryDelay(step, attempt, outcome.error.retryAfterMs));
   }
 }
