@@ -45,7 +45,7 @@ if (process.argv[2] === ONE) {
           stdio: 'inherit',
         },
       );
-      child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
+      child.on('exit', (status) => resolve(status ?? 1));
     });
     if (code !== 0) {
       failed++;
