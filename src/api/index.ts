@@ -1,4 +1,4 @@
-export { createApiServer, type ApiServerOptions } from './server.js';
+export { createApiServer, type ApiServer, type ApiServerOptions } from './server.js';
 export { bootstrapAdminToken, BOOTSTRAP_SUBJECT, type BootstrapOptions } from './auth/bootstrap.js';
 export { type Permission, isAllowed, rolesGranting } from './auth/permissions.js';
 export { buildOpenApiDocument, type OpenApiInfo } from './openapi/document.js';

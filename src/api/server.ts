@@ -7,7 +7,7 @@ import {
   LogController,
   fastify,
 } from 'fastify';
-import type { EngineService, EventSource } from '../engine/service.js';
+import type { Actor, EngineService, EventOutcome, EventSource } from '../engine/service.js';
 import { AppError, type Clock, type Logger, silentLogger, systemClock } from '../kernel/index.js';
 import { type Metrics, createMetrics } from '../kernel/metrics.js';
 import type { AuditLog, TokenStore } from '../store/index.js';
@@ -16,6 +16,7 @@ import { PROBLEM_MEDIA_TYPE, toProblem } from './http/problem.js';
 import { registerRoute } from './http/register.js';
 import { registerDocsUi } from './openapi/docs-ui.js';
 import { buildOpenApiDocument } from './openapi/document.js';
+import { acceptEvents } from './routes/events.js';
 import { apiRoutes } from './routes/index.js';
 import { YAML_MEDIA_TYPES } from './routes/workflows.js';
 import type { ApiServices } from './services.js';
@@ -56,7 +57,12 @@ const QUIET_ROUTES = new Set(['/metrics', '/api/healthz', '/api/readyz']);
  * for every change, problem+json errors, metrics, the OpenAPI document and its browsable
  * reference. Returns the fastify instance; listening is the caller's (`app.listen`).
  */
-export function createApiServer(options: ApiServerOptions): FastifyInstance {
+export interface ApiServer extends FastifyInstance {
+  /** Delivers registry events as `POST /api/events/{source}` does, for a registry in this process. */
+  acceptEvents(source: EventSource, body: unknown, actor: Actor): Promise<EventOutcome>;
+}
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const logger = options.logger ?? silentLogger;
   const app = fastify({
@@ -112,7 +118,10 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   );
   for (const route of apiRoutes) registerRoute(app, route, services);
   if (options.docs !== false) registerDocsUi(app, services.openApiDocument);
-  return app;
+  return Object.assign(app, {
+    acceptEvents: (source: EventSource, body: unknown, actor: Actor) =>
+      acceptEvents(services, source, body, actor),
+  });
 }
 
 function sendProblem(

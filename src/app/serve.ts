@@ -1,4 +1,3 @@
-import { runStartEntry } from '../api/audit.js';
 import { createApiServer, bootstrapAdminToken } from '../api/index.js';
 import type { EventSource } from '../engine/service.js';
 import type { Logger } from '../kernel/index.js';
@@ -65,12 +64,22 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger: logger.child({ component: 'engine' }),
     ...(registry ? { services: { builtinRegistry: { address: registry.address } } } : {}),
   });
+  const tokens = new PostgresTokenStore(engine.database.db);
+  const audit = engine.audit;
+  const api = createApiServer({
+    engine: engine.engine,
+    tokens,
+    audit,
+    logger: logger.child({ component: 'api' }),
+    metrics: createMetrics(),
+    webhookSecrets: webhookSecretsFromEnv(options.env),
+    version: options.version,
+  });
+  // Pushes to the built-in registry reach the engine the way webhooks do: counted, audited.
   deliver = (event) => {
-    engine.engine
-      .receiveEvent('airlock', { events: [event] }, REGISTRY_ACTOR)
-      .then(async (outcome) => {
-        for (const run of outcome.runs)
-          await engine.audit.append(runStartEntry(run, REGISTRY_ACTOR.subject, { source: 'airlock' }));
+    api
+      .acceptEvents('airlock', { events: [event] }, REGISTRY_ACTOR)
+      .then((outcome) => {
         if (outcome.runs.length > 0)
           logger.info(
             {
@@ -88,17 +97,6 @@ export async function serve(options: ServeOptions): Promise<void> {
         ),
       );
   };
-  const tokens = new PostgresTokenStore(engine.database.db);
-  const audit = engine.audit;
-  const api = createApiServer({
-    engine: engine.engine,
-    tokens,
-    audit,
-    logger: logger.child({ component: 'api' }),
-    metrics: createMetrics(),
-    webhookSecrets: webhookSecretsFromEnv(options.env),
-    version: options.version,
-  });
   try {
     const { host, port } = parseListenAddress(options.listen ?? DEFAULT_API_LISTEN);
     const address = await api.listen({ host, port });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Actor, EventOutcome, EventSource } from '../../engine/service.js';
+import type { ApiServices } from '../services.js';
 import { recordAudit, runStartEntry } from '../audit.js';
 import { type AnyRoute, defineRoute } from '../http/route.js';
 import { EventOutcomeSchema, EventSourceParams, TriggerListSchema } from '../schemas/triggers.js';
@@ -18,6 +20,27 @@ const listTriggers = defineRoute({
   },
 });
 
+/**
+ * Hands registry events to the engine and accounts for them: counted by outcome, and every
+ * run they start counted and audited. The webhook route and the built-in registry (in
+ * process, under `airlock serve`) both deliver through here.
+ */
+export async function acceptEvents(
+  services: ApiServices,
+  source: EventSource,
+  body: unknown,
+  actor: Actor,
+): Promise<EventOutcome> {
+  const outcome = await services.engine.receiveEvent(source, body, actor);
+  services.metrics.eventsReceived.inc({ source, outcome: 'accepted' }, outcome.events - outcome.duplicates);
+  services.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, outcome.duplicates);
+  for (const run of outcome.runs) {
+    services.metrics.runsStarted.inc({ workflow: run.workflow, trigger: 'registry' });
+    await recordAudit(services, runStartEntry(run, actor.subject, { source }));
+  }
+  return outcome;
+}
+
 const receiveEvent = defineRoute({
   method: 'POST',
   path: '/api/events/{source}',
@@ -35,15 +58,7 @@ const receiveEvent = defineRoute({
   requestContent: { 'application/json': z.record(z.string(), z.unknown()) },
   responses: { 202: { description: 'Accepted; the runs started', schema: EventOutcomeSchema } },
   async handler({ params, body, actor, services }) {
-    const outcome = await services.engine.receiveEvent(params.source, body, actor);
-    const { source } = params;
-    services.metrics.eventsReceived.inc({ source, outcome: 'accepted' }, outcome.events - outcome.duplicates);
-    services.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, outcome.duplicates);
-    for (const run of outcome.runs) {
-      services.metrics.runsStarted.inc({ workflow: run.workflow, trigger: 'registry' });
-      await recordAudit(services, runStartEntry(run, actor.subject, { source }));
-    }
-    return { status: 202, body: outcome };
+    return { status: 202, body: await acceptEvents(services, params.source, body, actor) };
   },
 });
 
