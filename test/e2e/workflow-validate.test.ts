@@ -11,6 +11,8 @@ describe('airlock workflow validate (offline)', () => {
   });
   afterAll(async () => temp?.remove());
 
+  const validate = (...args: string[]) => runCli(['workflow', 'validate', ...args], isolatedEnv(temp.path));
+
   async function file(name: string, text: string): Promise<string> {
     const path = join(temp.path, name);
     await writeFile(path, text);
@@ -34,7 +36,7 @@ describe('airlock workflow validate (offline)', () => {
         '',
       ].join('\n'),
     );
-    const result = await runCli(['workflow', 'validate', path], isolatedEnv(temp.path));
+    const result = await validate(path);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('ok (workflow mirror, 2 steps, triggers: schedule)');
@@ -56,13 +58,13 @@ describe('airlock workflow validate (offline)', () => {
         '',
       ].join('\n'),
     );
-    const result = await runCli(['workflow', 'validate', path], isolatedEnv(temp.path));
+    const result = await validate(path);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `${path}:6:11: steps[0].uses: unknown action "oci/list-tag@v1": did you mean oci/list-tags@v1?`,
     );
     expect(result.stderr).toContain(`${path}:9:12: steps[1].needs: unknown step "nothere"`);
-    const json = await runCli(['workflow', 'validate', '--json', path], isolatedEnv(temp.path));
+    const json = await validate('--json', path);
     expect(JSON.parse(json.stdout)).toEqual([
       expect.objectContaining({
         file: path,

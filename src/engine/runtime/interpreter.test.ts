@@ -14,6 +14,22 @@ async function run(source: string, options: Parameters<typeof memoryEnvironment>
   return { outcome, recorder, runtime, plan };
 }
 
+type TestRun = Parameters<ReturnType<typeof testActions>['register']>[0]['run'];
+
+/** The test actions plus one `v1` action named `name`, with free-form input and output. */
+function withAction(name: string, run: TestRun) {
+  const actions = testActions();
+  actions.register({
+    name,
+    version: 'v1',
+    description: name,
+    input: z.record(z.string(), z.unknown()),
+    output: z.record(z.string(), z.unknown()),
+    run,
+  });
+  return actions;
+}
+
 describe('run interpreter', () => {
   it('runs a chain of steps in order, feeding outputs forward, and evaluates the run outputs', async () => {
     const calls: string[] = [];
@@ -61,17 +77,9 @@ outputs:
 
   it('evaluates workflow and step env templates, and hands them to actions', async () => {
     const seen: Record<string, string>[] = [];
-    const actions = testActions();
-    actions.register({
-      name: 'test/env',
-      version: 'v1',
-      description: 'returns the env it was given',
-      input: z.record(z.string(), z.unknown()),
-      output: z.record(z.string(), z.unknown()),
-      run: async (_input, context) => {
-        seen.push({ ...context.env });
-        return { region: context.env.REGION };
-      },
+    const actions = withAction('test/env', async (_input, context) => {
+      seen.push({ ...context.env });
+      return { region: context.env.REGION };
     });
     const { outcome } = await run(
       `inputs:
@@ -97,18 +105,10 @@ outputs:
   });
 
   it("keeps an action's error code and waits as long as its Retry-After asks before retrying", async () => {
-    const actions = testActions();
     let calls = 0;
-    actions.register({
-      name: 'test/limited',
-      version: 'v1',
-      description: 'rate limited once',
-      input: z.record(z.string(), z.unknown()),
-      output: z.record(z.string(), z.unknown()),
-      run: async () => {
-        calls++;
-        throw new ActionFailure('too many requests', true, { code: 'OCI_RATE_LIMITED', retryAfterMs: 120 });
-      },
+    const actions = withAction('test/limited', async () => {
+      calls++;
+      throw new ActionFailure('too many requests', true, { code: 'OCI_RATE_LIMITED', retryAfterMs: 120 });
     });
     const { outcome, runtime } = await run(
       `steps:\n  - { id: pull, uses: test/limited@v1, retry: { attempts: 2, backoff: fixed, initial: 10ms } }\n`,
