@@ -1,4 +1,4 @@
-import { AppError } from '../../kernel/index.js';
+import { AppError, secretMasker } from '../../kernel/index.js';
 import { evaluateCondition, evaluateTemplate } from '../definition/index.js';
 import type { TemplatedValue } from '../definition/types.js';
 import type { SerializedScope } from './durable.js';
@@ -17,7 +17,7 @@ export function evaluate(
   try {
     return evaluateTemplate(value, expressionScope(scope, env.secrets(), item, stepEnv));
   } catch (error) {
-    throw new AppError('ENGINE_EXPRESSION_FAILED', `${where}: ${(error as Error).message}`, { cause: error });
+    throw expressionFailure(env, where, error);
   }
 }
 
@@ -25,8 +25,18 @@ export function condition(env: RunEnvironment, text: string, scope: SerializedSc
   try {
     return evaluateCondition(text, expressionScope(scope, env.secrets()));
   } catch (error) {
-    throw new AppError('ENGINE_EXPRESSION_FAILED', `${where}: ${(error as Error).message}`, { cause: error });
+    throw expressionFailure(env, where, error);
   }
+}
+
+/**
+ * A failed expression as a permanent step failure. Its message can quote values the
+ * expression saw, secrets among them: they are masked here, for every expression (`with`,
+ * `env`, `if`, `outputs`), and the original error is not kept.
+ */
+function expressionFailure(env: RunEnvironment, where: string, error: unknown): AppError {
+  const mask = secretMasker(Object.values(env.secrets()));
+  return new AppError('ENGINE_EXPRESSION_FAILED', mask(`${where}: ${(error as Error).message}`));
 }
 
 /**

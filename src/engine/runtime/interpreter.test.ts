@@ -75,6 +75,18 @@ outputs:
     expect(JSON.stringify(recorder.runs.get('run-1'))).not.toContain('s3cr3t-value');
   });
 
+  it('masks secret values quoted by a failing expression, in a step as in the run outputs', async () => {
+    const { outcome, recorder } = await run(`steps:
+  - id: convert
+    uses: test/echo@v1
+    with: { n: '\${{ int(secrets.token) }}' }
+`);
+    expect(outcome.ok).toBe(false);
+    const failure = JSON.stringify([outcome, ...recorder.steps.values(), recorder.runs.get('run-1')]);
+    expect(failure).toContain('ENGINE_EXPRESSION_FAILED');
+    expect(failure).not.toContain('s3cr3t-value');
+  });
+
   it('evaluates workflow and step env templates, and hands them to actions', async () => {
     const seen: Record<string, string>[] = [];
     const actions = withAction('test/env', async (_input, context) => {

@@ -85,7 +85,7 @@ export async function executeRun(
       mask,
     );
   } catch (error) {
-    return fail(maskSecretsWith(toFailure(error), mask));
+    return fail(toFailure(error));
   }
   await ctx.step('finish', () => env.recorder.runFinished(runId, 'succeeded', { outputs }));
   return { ok: true, value: outputs };
